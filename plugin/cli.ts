@@ -1,0 +1,108 @@
+import { cac, type CAC } from 'cac';
+import type { Ctx } from './context.ts';
+import { formatError, UsageError } from './errors.ts';
+import type { CommandSpec, Invocation } from './cli/command.ts';
+import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
+import { globalFlags, helpFlag } from './cli/global-flags.ts';
+import { commandHelp, optionsHelp, rootHelp } from './cli/help.ts';
+import { nativeCommands } from './commands/index.ts';
+
+const PROGRAM = 'kubectl sock';
+const PARSED = Symbol('parsed');
+const FAILED = Symbol('failed');
+
+type ParseResult = { [PARSED]: ParsedFlags; [FAILED]?: unknown; '--': string[] };
+
+/**
+ * Gives cac pflag's parsing: cac's mri coerces numbers ("-n 0123" becomes 123)
+ * and splits "-nfoo" into -n -f -o -o, which kubectl users would trip over.
+ * Command registration, matching and dispatch stay cac's. (cac declares mri
+ * private, hence the cast.)
+ */
+function usePflagParsing(cli: CAC, flagsOf: (name: string | undefined) => FlagDef[]): void {
+  (cli as unknown as { mri: MriFn }).mri = (argv, command) => {
+    const defs = flagsOf(command?.name);
+    try {
+      const parsed = parseFlags(argv, defs);
+      return { args: parsed.positionals, options: { [PARSED]: parsed, '--': [] } };
+    } catch (err) {
+      // Keep matching (the failure belongs to whichever command matches); report it there.
+      const lenient = parseFlags(argv, defs, true);
+      return { args: lenient.positionals, options: { [PARSED]: lenient, [FAILED]: err, '--': [] } };
+    }
+  };
+}
+
+type MriFn = (argv: string[], command?: { name: string }) => { args: string[]; options: ParseResult };
+
+/** Runs kubectl sock with argv (after the program name); returns the exit code. Never throws. */
+export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
+  try {
+    return await dispatch(argv, ctx);
+  } catch (err) {
+    return reportError(err, ctx);
+  }
+}
+
+async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
+  const globals = [...globalFlags(ctx.home), helpFlag];
+  const specs = nativeCommands();
+  const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
+  const cli = cac(PROGRAM);
+  usePflagParsing(cli, (name) => [...globals, ...(name ? (byName.get(name)?.flags ?? []) : [])]);
+  let outcome: Promise<number> | undefined;
+  for (const spec of specs) {
+    const cmd = cli.command(`${spec.name} [...args]`, spec.short).allowUnknownOptions();
+    for (const alias of spec.aliases ?? []) cmd.alias(alias);
+    cmd.action((args: string[], options: ParseResult) => {
+      outcome = invoke(ctx, spec, args, options);
+    });
+  }
+  cli.parse(['kubectl', 'sock', ...argv], { run: false });
+  await cli.runMatchedCommand();
+  if (outcome) return outcome;
+  return runWithoutCommand(ctx, [...cli.args], cli.options as unknown as ParseResult, globals, specs);
+}
+
+function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
+  const commandPath = `${PROGRAM} ${spec.name}`;
+  if (options[FAILED]) throw withCommand(options[FAILED], commandPath);
+  const parsed = options[PARSED];
+  if (parsed.values.get('help') === true) {
+    ctx.streams.out.write(commandHelp(spec));
+    return Promise.resolve(0);
+  }
+  const dashAt = parsed.dashAt < 0 ? -1 : parsed.dashAt - 1;
+  const inv: Invocation = { commandPath, args, flags: parsed.values, dashAt };
+  return spec.run(ctx, inv);
+}
+
+/** No native command matched: the root help, `options`, or kubectl's unknown-command error. */
+function runWithoutCommand(ctx: Ctx, args: string[], options: ParseResult, globals: FlagDef[], specs: CommandSpec[]): number {
+  if (options[FAILED]) throw withCommand(options[FAILED], PROGRAM);
+  const [first] = args;
+  if (first === 'options') {
+    ctx.streams.out.write(optionsHelp(globals));
+    return 0;
+  }
+  if (first === undefined || first === 'help') {
+    ctx.streams.out.write(rootHelp(specs));
+    return 0;
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(first)} for ${JSON.stringify(PROGRAM)}`, PROGRAM, true);
+}
+
+/** Flag errors name the command for kubectl's "See 'kubectl sock get --help' for usage." line. */
+function withCommand(err: unknown, commandPath: string): unknown {
+  if (err instanceof UsageError && !err.command) return new UsageError(err.message, commandPath, err.flagError);
+  return err;
+}
+
+/** The single place errors are printed, as kubectl's CheckErr; stack traces only with KUBECTL_SOCK_DEBUG. */
+function reportError(err: unknown, ctx: Ctx): number {
+  const { text, exitCode } = formatError(err);
+  if (text) ctx.streams.errOut.write(text.endsWith('\n') ? text : `${text}\n`);
+  const debug = ctx.env['KUBECTL_SOCK_DEBUG'];
+  if (debug && debug !== '0' && err instanceof Error) ctx.streams.errOut.write(`${err.stack ?? ''}\n`);
+  return exitCode;
+}

@@ -1,0 +1,78 @@
+import type { Ctx } from '../context.ts';
+import type { Invocation } from '../cli/command.ts';
+import { flagBool, flagInt, flagList, flagString } from '../cli/command.ts';
+import type { KubeFlags, RestConfig } from '../kube/client-config.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { newKlog, type Klog } from '../klog.ts';
+
+/**
+ * What every command gets from the global flags: the -v logger and, on
+ * demand, the resolved configuration and a client (kubectl's cmdutil.Factory).
+ * Kubeconfig parsing and undici are imported only when first needed.
+ */
+export interface Factory {
+  klog: Klog;
+  kubeFlags: KubeFlags;
+  restConfig(): Promise<RestConfig>;
+  client(): Promise<KubeClient>;
+  /** Closes what client() opened. Commands call it in `finally`. */
+  close(): Promise<void>;
+}
+
+export function newFactory(ctx: Ctx, inv: Invocation): Factory {
+  const klog = newKlog(flagInt(inv, 'v', 0), ctx.streams.errOut, () => ctx.now(), ctx.pid);
+  const kubeFlags = kubeFlagsOf(inv);
+  let config: Promise<RestConfig> | undefined;
+  let client: Promise<KubeClient> | undefined;
+  const restConfig = () => {
+    config ??= import('../kube/client-config.ts').then((m) => {
+      const c = m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
+      klog.info(6, 'loader.ts', `Config loaded from ${describeSource(kubeFlags, ctx)}`);
+      return c;
+    });
+    return config;
+  };
+  return {
+    klog,
+    kubeFlags,
+    restConfig,
+    client() {
+      client ??= Promise.all([restConfig(), import('../kube/client.ts')]).then(([c, m]) => new m.KubeClient(ctx, c, klog));
+      return client;
+    },
+    async close() {
+      if (client) await (await client.catch(() => undefined))?.close();
+    },
+  };
+}
+
+function describeSource(flags: KubeFlags, ctx: Ctx): string {
+  if (flags.kubeconfig) return `file:  ${flags.kubeconfig}`;
+  return ctx.env['KUBECONFIG'] ? `KUBECONFIG:  ${ctx.env['KUBECONFIG']}` : `file:  ${ctx.home}/.kube/config`;
+}
+
+/** The kubeconfig overrides among the global flags (client-go ConfigOverrides). */
+function kubeFlagsOf(inv: Invocation): KubeFlags {
+  const s = (name: string) => flagString(inv, name) || undefined;
+  return {
+    kubeconfig: s('kubeconfig'),
+    context: s('context'),
+    cluster: s('cluster'),
+    user: s('user'),
+    namespace: s('namespace'),
+    server: s('server'),
+    certificateAuthority: s('certificate-authority'),
+    insecureSkipTlsVerify: flagBool(inv, 'insecure-skip-tls-verify'),
+    tlsServerName: s('tls-server-name'),
+    token: s('token'),
+    username: s('username'),
+    password: s('password'),
+    clientCertificate: s('client-certificate'),
+    clientKey: s('client-key'),
+    as: s('as'),
+    asGroup: flagList(inv, 'as-group'),
+    asUid: s('as-uid'),
+    requestTimeout: s('request-timeout'),
+    disableCompression: flagBool(inv, 'disable-compression'),
+  };
+}

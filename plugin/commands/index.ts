@@ -1,0 +1,7 @@
+import type { CommandSpec } from '../cli/command.ts';
+import { versionCommand } from './version.ts';
+
+/** The commands kubectl sock implements itself, in help order. */
+export function nativeCommands(): CommandSpec[] {
+  return [versionCommand];
+}

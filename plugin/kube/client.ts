@@ -1,0 +1,182 @@
+import type { Readable } from 'node:stream';
+import type { Ctx } from '../context.ts';
+import { ConnectError, SockError } from '../errors.ts';
+import type { Klog } from '../klog.ts';
+import { formatGoDuration } from '../cli/duration.ts';
+import { toConnectError } from '../transport/connect-error.ts';
+import { openTransport, type Transport } from '../transport/dispatcher.ts';
+import { Authenticator } from './auth.ts';
+import type { RestConfig } from './client-config.ts';
+import { apiErrorFrom, type ErrorContext } from './status-error.ts';
+import { logRequest, logResponse } from './request-log.ts';
+import { userAgent } from '../version-info.ts';
+
+export interface KubeRequest {
+  method?: string;
+  /** The API path, /api/v1/…; the server URL's own path prefix is added. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  accept?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer | Readable;
+  /** Add --request-timeout as ?timeout= (kubectl does, except for discovery, which uses 32s). */
+  timeoutParam?: boolean;
+  /** What the request is about, for client-go's wording of non-Status errors. */
+  about?: ErrorContext;
+}
+
+export interface KubeResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+/** The client of one API server: transport, credentials, timeouts, -v logging, errors. */
+export class KubeClient {
+  readonly config: RestConfig;
+  readonly #ctx: Ctx;
+  readonly #klog: Klog;
+  readonly #auth: Authenticator;
+  #transport: Transport | undefined;
+
+  constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
+    this.#ctx = ctx;
+    this.config = config;
+    this.#klog = klog;
+    this.#auth = new Authenticator(ctx, config.credentials, config.impersonate);
+    if (config.credentialsDropped) {
+      klog.info(4, 'client.ts', `not sending credentials to ${config.address.display}: the transport is not TLS (client-go sends auth only over https)`);
+    }
+  }
+
+  /** Sends a request; a transport failure becomes a ConnectError. Non-2xx answers are returned, not thrown. */
+  async send(req: KubeRequest): Promise<KubeResponse> {
+    const first = await this.#sendOnce(req);
+    if (first.status !== 401 || !this.#auth.refreshable || isStream(req.body)) return first;
+    // client-go's exec authenticator: a 401 drops the cached credential and runs the plugin again.
+    first.body.resume();
+    this.#auth.invalidate();
+    await this.close();
+    return this.#sendOnce(req);
+  }
+
+  /** GETs (or sends) and decodes JSON; a non-2xx answer throws kubectl's error for it. */
+  async json<T>(req: KubeRequest): Promise<T> {
+    const res = await this.send(req);
+    const text = await readText(res.body);
+    if (res.status < 200 || res.status > 299) {
+      throw apiErrorFrom(res.status, text, String(res.headers['content-type'] ?? ''), { method: req.method ?? 'GET', ...req.about });
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new SockError('E_DECODE', `couldn't get version/kind; json parse error: invalid character in response from ${this.config.address.display}`);
+    }
+  }
+
+  /** Throws kubectl's error for a non-2xx streaming response, after reading its body. */
+  async ensureOk(res: KubeResponse, req: KubeRequest): Promise<void> {
+    if (res.status >= 200 && res.status <= 299) return;
+    const text = await readText(res.body);
+    throw apiErrorFrom(res.status, text, String(res.headers['content-type'] ?? ''), { method: req.method ?? 'GET', ...req.about });
+  }
+
+  async close(): Promise<void> {
+    const t = this.#transport;
+    this.#transport = undefined;
+    if (t) await t.close().catch(() => undefined);
+  }
+
+  async #sendOnce(req: KubeRequest): Promise<KubeResponse> {
+    const transport = await this.#getTransport();
+    const method = req.method ?? 'GET';
+    const path = transport.basePath + req.path + queryString(req, this.config.timeoutMs);
+    const headers: Record<string, string | string[]> = {
+      accept: req.accept ?? 'application/json, */*',
+      'user-agent': userAgent(),
+      ...req.headers,
+      ...(await this.#auth.headers()),
+    };
+    const url = `${this.config.address.display}${path}`;
+    logRequest(this.#klog, method, url, headers);
+    const started = performance.now();
+    const signal = this.config.timeoutMs > 0 ? AbortSignal.any([this.#ctx.signal, AbortSignal.timeout(this.config.timeoutMs)]) : this.#ctx.signal;
+    try {
+      const { default: request } = await import('undici/lib/api/api-request.js');
+      const res = await request.call(transport.dispatcher, {
+        method: method as 'GET',
+        path,
+        headers,
+        body: req.body,
+        signal,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      const out: KubeResponse = { status: res.statusCode, statusText: statusText(res.statusCode), headers: res.headers, body: res.body };
+      logResponse(this.#klog, method, url, out, performance.now() - started);
+      return out;
+    } catch (err) {
+      throw this.#transportError(err, method, url, started);
+    }
+  }
+
+  #transportError(err: unknown, method: string, url: string, started: number): Error {
+    const e = err as Error & { code?: string; name?: string };
+    this.#klog.info(6, 'client.ts', `${method} ${url}  in ${Math.round(performance.now() - started)} milliseconds`);
+    if (e.name === 'TimeoutError' || (e.name === 'AbortError' && !this.#ctx.signal.aborted)) {
+      return new ConnectError('timeout', this.config.address.display,
+        `net/http: request canceled (Client.Timeout exceeded while awaiting headers)`);
+    }
+    const mapped = toConnectError(e.cause ?? e, this.config.address) ?? toConnectError(e, this.config.address);
+    this.#klog.info(4, 'client.ts', `Connection error: ${method} ${url}: ${mapped?.detail ?? e.message}`);
+    if (mapped) return mapped;
+    if (e instanceof SockError || e.name === 'AbortError') return e;
+    return new ConnectError('other', this.config.address.display, e.message || String(e));
+  }
+
+  async #getTransport(): Promise<Transport> {
+    if (!this.#transport) {
+      const clientCertificate = this.config.address.tls ? await this.#auth.clientCertificate() : undefined;
+      this.#transport = await openTransport({
+        address: this.config.address,
+        tls: this.config.tls,
+        proxyUrl: this.config.proxyUrl,
+        env: this.#ctx.env,
+        clientCertificate,
+      });
+    }
+    return this.#transport;
+  }
+}
+
+function queryString(req: KubeRequest, timeoutMs: number): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) params.append(k, v);
+  if (req.timeoutParam && timeoutMs > 0) params.set('timeout', formatGoDuration(timeoutMs));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function isStream(body: unknown): boolean {
+  return body !== undefined && typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
+}
+
+/** Reads a whole (small) response body as text. */
+export async function readText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const statusTexts: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized',
+  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict',
+  410: 'Gone', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+/** Go's http.StatusText, as client-go logs "200 OK". */
+function statusText(code: number): string {
+  return statusTexts[code] ?? '';
+}

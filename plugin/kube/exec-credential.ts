@@ -1,0 +1,120 @@
+import type { Ctx } from '../context.ts';
+import { SockError } from '../errors.ts';
+import type { Cluster, ExecConfig } from './kubeconfig-types.ts';
+
+/** What an exec plugin returned: a token or a client certificate pair. */
+export interface ExecCredential {
+  token?: string;
+  cert?: Buffer;
+  key?: Buffer;
+  /** Date.getTime() of expirationTimestamp; undefined means valid for the life of the process. */
+  expiresAt?: number;
+}
+
+const NOT_INSTALLED =
+  'It looks like you are trying to use a client-go credential plugin that is not installed.\n\nTo learn more about this feature, consult the documentation available at:\n      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins';
+
+/** A credential-plugin failure, worded as client-go's exec authenticator words it. */
+export class ExecPluginError extends SockError {
+  constructor(message: string) {
+    super('E_EXEC', message);
+  }
+}
+
+/**
+ * Runs an exec credential plugin (client-go plugin/pkg/client/auth/exec):
+ * KUBERNETES_EXEC_INFO in its environment, stdin only when interactive,
+ * its stderr to the user, its stdout decoded as an ExecCredential.
+ */
+export async function runExecPlugin(ctx: Ctx, exec: ExecConfig, cluster: Cluster | undefined): Promise<ExecCredential> {
+  const apiVersion = exec.apiVersion ?? '';
+  if (apiVersion !== 'client.authentication.k8s.io/v1' && apiVersion !== 'client.authentication.k8s.io/v1beta1') {
+    throw new ExecPluginError(`exec plugin: invalid apiVersion "${apiVersion}"`);
+  }
+  const interactive = isInteractive(exec, ctx.streams.stdinIsTTY);
+  const info = execInfo(apiVersion, interactive, exec.provideClusterInfo ? cluster : undefined);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  for (const v of exec.env ?? []) env[v.name] = v.value;
+  env['KUBERNETES_EXEC_INFO'] = info;
+  const stdout = await spawnPlugin(ctx, exec, env, interactive);
+  return decodeCredential(stdout, apiVersion);
+}
+
+function isInteractive(exec: ExecConfig, stdinIsTTY: boolean): boolean {
+  const mode = exec.interactiveMode ?? 'IfAvailable';
+  if (mode === 'Never') return false;
+  if (mode === 'Always' && !stdinIsTTY) {
+    throw new ExecPluginError('exec plugin cannot support interactive mode: standard input is not a terminal');
+  }
+  return stdinIsTTY;
+}
+
+/** The KUBERNETES_EXEC_INFO JSON, fields in client-go's struct order. */
+function execInfo(apiVersion: string, interactive: boolean, cluster: Cluster | undefined): string {
+  const spec: Record<string, unknown> = {};
+  if (cluster) {
+    const c: Record<string, unknown> = { server: cluster.server ?? '' };
+    if (cluster['tls-server-name']) c['tls-server-name'] = cluster['tls-server-name'];
+    if (cluster['insecure-skip-tls-verify']) c['insecure-skip-tls-verify'] = true;
+    if (cluster['certificate-authority-data']) c['certificate-authority-data'] = cluster['certificate-authority-data'];
+    if (cluster['proxy-url']) c['proxy-url'] = cluster['proxy-url'];
+    if (cluster['disable-compression']) c['disable-compression'] = true;
+    const ext = cluster.extensions?.find((e) => e.name === 'client.authentication.k8s.io/exec');
+    if (ext) c['config'] = ext.extension;
+    spec['cluster'] = c;
+  }
+  spec['interactive'] = interactive;
+  return JSON.stringify({ kind: 'ExecCredential', apiVersion, spec });
+}
+
+function spawnPlugin(ctx: Ctx, exec: ExecConfig, env: Record<string, string>, interactive: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = ctx.spawn(exec.command, exec.args ?? [], {
+      env,
+      cwd: ctx.cwd,
+      stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr?.on('data', (c: Buffer) => ctx.streams.errOut.write(c));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'EACCES') {
+        const hint = exec.installHint ? exec.installHint : NOT_INSTALLED;
+        reject(new ExecPluginError(`exec: executable ${exec.command} not found\n\n${hint}`));
+      } else reject(new ExecPluginError(`exec: ${err.message}`));
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
+      else reject(new ExecPluginError(`exec: executable ${exec.command} failed with exit code ${code ?? 1}`));
+    });
+  });
+}
+
+function decodeCredential(stdout: string, apiVersion: string): ExecCredential {
+  let doc: { apiVersion?: string; kind?: string; status?: Record<string, string> };
+  try {
+    doc = JSON.parse(stdout);
+  } catch (err) {
+    throw new ExecPluginError(`decoding stdout: couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  if (doc.apiVersion !== apiVersion) {
+    throw new ExecPluginError(`exec plugin is configured to use API version ${apiVersion}, plugin returned version ${doc.apiVersion ?? ''}`);
+  }
+  const status = doc.status;
+  if (!status) throw new ExecPluginError("exec plugin didn't return a status field");
+  const { token, clientCertificateData: cert, clientKeyData: key, expirationTimestamp } = status;
+  if (!token && !cert && !key) throw new ExecPluginError("exec plugin didn't return a token or cert/key pair");
+  if (Boolean(cert) !== Boolean(key)) throw new ExecPluginError('exec plugin returned only certificate or key, not both');
+  const out: ExecCredential = {};
+  if (token) out.token = token;
+  if (cert && key) {
+    out.cert = Buffer.from(cert);
+    out.key = Buffer.from(key);
+  }
+  if (expirationTimestamp) {
+    const t = Date.parse(expirationTimestamp);
+    if (!Number.isNaN(t)) out.expiresAt = t;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
+import { run } from './cli.ts';
+import type { Ctx } from './context.ts';
+
+/**
+ * The process boundary: the only module that touches `process`. Everything
+ * else gets a Ctx, so every command runs in-process in tests.
+ */
+function nodeCtx(signal: AbortSignal): Ctx {
+  return {
+    streams: { in: process.stdin, out: process.stdout, errOut: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY) },
+    env: process.env,
+    cwd: process.cwd(),
+    home: process.env['HOME'] || homedir(),
+    signal,
+    now: () => new Date(),
+    spawn,
+    pid: process.pid,
+  };
+}
+
+function main(): void {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      controller.abort();
+      process.exitCode = sig === 'SIGINT' ? 130 : 143;
+    });
+  }
+  // A closed stdout (`| head`) ends the command quietly, as kubectl does.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      controller.abort();
+      process.exitCode = 0;
+      process.exit();
+    }
+  });
+  run(process.argv.slice(2), nodeCtx(controller.signal)).then((code) => {
+    if (!controller.signal.aborted) process.exitCode = code;
+  });
+}
+
+main();

@@ -1,0 +1,87 @@
+import { statSync } from 'node:fs';
+import { ConnectError } from '../errors.ts';
+import type { ServerAddress } from './address.ts';
+
+/** Node/undici codes of TLS verification failures, in Go's x509 wording. */
+const x509Messages: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'x509: certificate signed by unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT: 'x509: certificate signed by unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'x509: certificate signed by unknown authority',
+  SELF_SIGNED_CERT_IN_CHAIN: 'x509: certificate signed by unknown authority',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'x509: certificate signed by unknown authority',
+  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
+  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+};
+
+/**
+ * Turns a failed connection into kubectl's *url.Error wording (Go's net
+ * errors: "dial unix /x.sock: connect: no such file or directory"), adding
+ * what a socket user should do about it.
+ */
+export function toConnectError(err: unknown, address: ServerAddress): ConnectError | undefined {
+  const e = err as NodeJS.ErrnoException & { reason?: string; host?: string; cert?: { subjectaltname?: string } };
+  const code = e?.code ?? '';
+  const server = address.transport === 'unix' ? address.display : address.hostPort;
+  const dial = address.transport === 'unix' ? `dial unix ${address.socketPath}` : `dial tcp ${address.hostPort}`;
+  if (address.transport === 'unix') {
+    const path = address.socketPath;
+    if (code === 'ENOENT') {
+      return new ConnectError('socket-missing', server, `${dial}: connect: no such file or directory`,
+        `is the proxy running? start one with: kubectl proxy --unix-socket=${path}`);
+    }
+    if (code === 'ECONNREFUSED' && !isSocket(path)) {
+      return new ConnectError('socket-missing', server, `${dial}: connect: connection refused`, `${path} is not a socket`);
+    }
+    if (code === 'ECONNREFUSED') {
+      return new ConnectError('socket-stale', server, `${dial}: connect: connection refused`,
+        `nothing is listening on ${path}: the socket file is stale; restart the proxy that serves it`);
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      return new ConnectError('socket-denied', server, `${dial}: connect: permission denied`,
+        `the socket's file permissions do not admit you; ask its owner for access`);
+    }
+    if (code === 'ENOTSOCK' || code === 'ENOTDIR' || code === 'EINVAL') {
+      return new ConnectError('socket-missing', server, `${dial}: connect: ${errnoText(code)}`, `${path} is not a socket`);
+    }
+  }
+  if (code === 'ECONNREFUSED') return new ConnectError('refused', server, `${dial}: connect: connection refused`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    const host = address.transport === 'tcp' ? address.url.hostname : '';
+    return new ConnectError('other', server, `dial tcp: lookup ${host}: no such host`);
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ConnectError('timeout', server, `${dial}: i/o timeout`);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new ConnectError('timeout', server, 'net/http: request canceled (Client.Timeout exceeded while awaiting headers)');
+  }
+  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') {
+    return new ConnectError('not-http', server, `net/http: HTTP/1.x transport connection broken: malformed HTTP response`,
+      `the peer at ${server} does not speak HTTP; is this the API server or a proxy's socket?`);
+  }
+  if (x509Messages[code]) return new ConnectError('tls', server, `tls: failed to verify certificate: ${x509Messages[code]}`);
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const names = (e.cert?.subjectaltname ?? '').split(', ').map((s) => s.replace(/^(DNS|IP Address):/, '')).join(', ');
+    return new ConnectError('tls', server, `tls: failed to verify certificate: x509: certificate is valid for ${names}, not ${e.host ?? ''}`);
+  }
+  if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE') {
+    return new ConnectError('other', server, 'EOF',
+      address.transport === 'unix' ? `the peer at ${server} closed the connection before answering` : undefined);
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(e?.message ?? '')) {
+    return new ConnectError('tls', server, 'tls: first record does not look like a TLS handshake');
+  }
+  return undefined;
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return true;
+  }
+}
+
+function errnoText(code: string): string {
+  if (code === 'ENOTSOCK') return 'socket operation on non-socket';
+  if (code === 'ENOTDIR') return 'not a directory';
+  return 'invalid argument';
+}

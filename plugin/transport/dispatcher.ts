@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import type { Dispatcher } from 'undici';
+import { ConfigError } from '../errors.ts';
+import type { TlsConfig } from '../kube/client-config.ts';
+import { DEFAULT_UNIX_TLS_SERVER_NAME, type ServerAddress } from './address.ts';
+import { proxyFor } from './proxy-env.ts';
+
+/** A connection pool for one server, and how request URLs are written for it. */
+export interface Transport {
+  dispatcher: Dispatcher;
+  /** The origin undici sends to; over a unix socket its host becomes the Host header. */
+  origin: string;
+  /** A path prefix from the server URL (https://host/k8s/clusters/x), without a trailing slash. */
+  basePath: string;
+  close(): Promise<void>;
+}
+
+/** Client certificate material supplied at run time (an exec plugin's clientCertificateData). */
+export interface ClientCertificate {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export interface TransportOptions {
+  address: ServerAddress;
+  tls: TlsConfig;
+  proxyUrl?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  clientCertificate?: ClientCertificate;
+}
+
+/**
+ * Builds the undici dispatcher for an address. undici is loaded piecemeal and
+ * lazily: its full entry costs ~45 ms of start-up (shared/reference/single-binary.md).
+ */
+export async function openTransport(opts: TransportOptions): Promise<Transport> {
+  const { default: Client } = await import('undici/lib/dispatcher/client.js');
+  const { address } = opts;
+  const connect = address.tls ? tlsConnectOptions(opts) : undefined;
+  if (address.transport === 'unix') {
+    // kubectl proxy's --accept-hosts admits "localhost" only; the Host header follows the origin.
+    const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
+    const origin = `${address.tls ? 'https' : 'http'}://${host}`;
+    const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1 });
+    return { dispatcher: client, origin, basePath: '', close: () => client.close() };
+  }
+  const origin = address.url.origin;
+  const basePath = address.url.pathname;
+  const proxy = proxyFor(address, opts.proxyUrl, opts.env);
+  if (proxy) {
+    const { default: ProxyAgent } = await import('undici/lib/dispatcher/proxy-agent.js');
+    const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect });
+    return { dispatcher: agent, origin, basePath, close: () => agent.close() };
+  }
+  const client = new Client(origin, { connect, pipelining: 1 });
+  return { dispatcher: client, origin, basePath, close: () => client.close() };
+}
+
+/** The TLS options client-go's transport.TLSConfigFor would build. */
+function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
+  const { tls } = opts;
+  if (tls.insecure && (tls.caFile || tls.caData)) {
+    throw new ConfigError('specifying a root certificates file with the insecure flag is not allowed');
+  }
+  const out: Record<string, unknown> = { rejectUnauthorized: !tls.insecure };
+  const ca = tls.caData ?? readTlsFile(tls.caFile, 'certificate-authority');
+  if (ca) out['ca'] = ca;
+  const cert = opts.clientCertificate?.cert ?? tls.certData ?? readTlsFile(tls.certFile, 'client-certificate');
+  const key = opts.clientCertificate?.key ?? tls.keyData ?? readTlsFile(tls.keyFile, 'client-key');
+  if (cert && key) {
+    out['cert'] = cert;
+    out['key'] = key;
+  }
+  const serverName =
+    tls.serverName || (opts.address.transport === 'unix' ? DEFAULT_UNIX_TLS_SERVER_NAME : undefined);
+  if (serverName) out['servername'] = serverName;
+  return out;
+}
+
+function readTlsFile(path: string | undefined, what: string): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code);
+    throw new ConfigError(`unable to read ${what} ${path}: open ${path}: ${why}`);
+  }
+}

@@ -1,0 +1,97 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kubeconfigPaths, loadKubeconfig, mergeKubeconfigs, parseKubeconfigFile } from '../../../plugin/kube/kubeconfig.ts';
+import { kc, tempDir } from '../../helpers/kubeconfig-builder.ts';
+
+const dir = tempDir();
+const a = kc()
+  .cluster('shared', { server: 'https://a.example:6443', 'certificate-authority': 'ca.crt' })
+  .cluster('only-a', { server: 'unix:kube.sock' })
+  .user('alice', { token: 'from-a' })
+  .context('ctx-a', { cluster: 'shared', user: 'alice' })
+  .current('ctx-a')
+  .write(join(dir, 'a', 'config'));
+const b = kc()
+  .cluster('shared', { server: 'https://b.example:6443', 'tls-server-name': 'b' })
+  .cluster('only-b', { server: '/abs/b.sock' })
+  .user('alice', { token: 'from-b' })
+  .user('bob', { tokenFile: 'tok', exec: undefined })
+  .context('ctx-b', { cluster: 'only-b', user: 'bob' })
+  .current('ctx-b')
+  .write(join(dir, 'b', 'config'));
+
+const load = (KUBECONFIG: string, explicitPath?: string) =>
+  loadKubeconfig({ env: { KUBECONFIG }, home: '/home/u', cwd: dir, explicitPath });
+
+test('mergeKubeconfigs :: first file wins for named entries and current-context (a:b)', () => {
+  const m = load(`${a}:${b}`);
+  assert.is(m.currentContext, 'ctx-a');
+  assert.is(m.clusters.get('shared')?.server, 'https://a.example:6443');
+  // Whole entries win: b's tls-server-name does not leak into a's cluster.
+  assert.is(m.clusters.get('shared')?.['tls-server-name'], undefined);
+  assert.is(m.users.get('alice')?.token, 'from-a');
+  assert.ok(m.clusters.has('only-b') && m.users.has('bob') && m.contexts.has('ctx-b'));
+});
+
+test('mergeKubeconfigs :: order reversed (b:a)', () => {
+  const m = load(`${b}:${a}`);
+  assert.is(m.currentContext, 'ctx-b');
+  assert.is(m.clusters.get('shared')?.server, 'https://b.example:6443');
+  assert.is(m.users.get('alice')?.token, 'from-b');
+});
+
+test('loadKubeconfig :: relative paths resolve against their own file', () => {
+  const m = load(`${a}:${b}`);
+  assert.is(m.clusters.get('shared')?.['certificate-authority'], join(dir, 'a', 'ca.crt'));
+  assert.is(m.clusters.get('only-a')?.server, `unix://${join(dir, 'a', 'kube.sock')}`);
+  assert.is(m.users.get('bob')?.tokenFile, join(dir, 'b', 'tok'));
+});
+
+test('kubeconfigPaths :: KUBECONFIG is de-duplicated, empty entries dropped', () => {
+  const p = kubeconfigPaths({ env: { KUBECONFIG: `${a}::${b}:${a}` }, home: '/h', cwd: '/' });
+  assert.equal(p.paths, [a, b]);
+});
+
+test('kubeconfigPaths :: --kubeconfig beats KUBECONFIG; default is ~/.kube/config', () => {
+  assert.equal(kubeconfigPaths({ explicitPath: a, env: { KUBECONFIG: b }, home: '/h', cwd: '/' }).paths, [a]);
+  assert.equal(kubeconfigPaths({ env: {}, home: '/h', cwd: '/' }).paths, ['/h/.kube/config']);
+});
+
+test('loadKubeconfig :: missing KUBECONFIG files are skipped', () => {
+  const m = load(`${join(dir, 'missing')}:${b}`);
+  assert.is(m.currentContext, 'ctx-b');
+});
+
+test('loadKubeconfig :: a missing --kubeconfig is an error in kubectl words', () => {
+  assert.throws(() => load('', '/nonexistent/config'), (e: Error) => e.message === 'stat /nonexistent/config: no such file or directory');
+});
+
+test('parseKubeconfigFile :: broken YAML names the file', () => {
+  assert.throws(
+    () => parseKubeconfigFile('/x/config', 'a: [\n', '/h'),
+    (e: Error) => e.message.startsWith('error loading config file "/x/config": yaml: '),
+  );
+});
+
+test('parseKubeconfigFile :: YAML 1.1 booleans are type errors where strings are expected, as in kubectl', () => {
+  const text = 'users:\n- name: u\n  user: {username: x, password: y}\n';
+  assert.throws(
+    () => parseKubeconfigFile('/x/config', text, '/h'),
+    (e: Error) =>
+      e.message === 'error loading config file "/x/config": json: cannot unmarshal bool into Go struct field AuthInfo.users.user.password of type string',
+  );
+});
+
+test('parseKubeconfigFile :: an empty file is an empty config', () => {
+  const f = parseKubeconfigFile('/x/config', '', '/h');
+  assert.equal(mergeKubeconfigs([f]).clusters.size, 0);
+});
+
+test('loadKubeconfig :: a directory is not a kubeconfig', () => {
+  writeFileSync(join(dir, 'plain'), 'x');
+  assert.throws(() => load('', dir), /is a directory/);
+});
+
+test.run();
