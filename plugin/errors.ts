@@ -28,10 +28,16 @@ export class UsageError extends SockError {
   }
 }
 
-/** A kubeconfig, flag combination or server address that cannot be used. */
+/**
+ * A kubeconfig, flag combination or server address that cannot be used.
+ * `invalidConfiguration` marks client-go's ErrConfigurationInvalid, which
+ * kubectl prints as "Error in configuration: …" with no "error: " prefix.
+ */
 export class ConfigError extends SockError {
-  constructor(message: string) {
+  readonly invalidConfiguration: boolean;
+  constructor(message: string, invalidConfiguration = false) {
     super('E_CONFIG', message);
+    this.invalidConfiguration = invalidConfiguration;
   }
 }
 
@@ -103,6 +109,7 @@ export function formatError(err: unknown): { text: string; exitCode: number } {
       : `See '${err.command} -h' for help and examples`;
     return { text: `${msg}\n${see}`, exitCode: 1 };
   }
+  if (err instanceof ConfigError && err.invalidConfiguration) return { text: `Error in configuration: ${err.message}`, exitCode: 1 };
   if (err instanceof ApiError) return { text: standardApiMessage(err), exitCode: 1 };
   if (err instanceof ConnectError) return { text: connectMessage(err), exitCode: 1 };
   if (err instanceof SockError) return { text: prefixError(err.message), exitCode: err.exitCode };

@@ -21,6 +21,8 @@ function nodeCtx(signal: AbortSignal): Ctx {
 }
 
 function main(): void {
+  // If the event loop ever drains with the command's promise unsettled, that is a failure, not a success.
+  process.exitCode = 1;
   const controller = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {

@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const filterAt = args.indexOf('--filter');
 const filter = filterAt >= 0 ? args[filterAt + 1] ?? '' : '';
-const tiers = args.filter((a, i) => !a.startsWith('--') && i !== filterAt + 1);
+const tiers = args.filter((a, i) => !a.startsWith('--') && (filterAt < 0 || i !== filterAt + 1));
 const chosen = tiers.length > 0 ? tiers : ['unit', 'e2e'];
 const concurrency = Number(process.env['TEST_JOBS'] ?? 2);
 

@@ -113,6 +113,9 @@ function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInpu
   const contextName = flags.context || merged.currentContext;
   const context = merged.contexts.get(contextName);
   if (flags.context && !context) throw new ConfigError(`context "${flags.context}" does not exist`);
+  if (!context && contextName) {
+    throw new ConfigError(`context was not found for specified context: ${contextName}`, true);
+  }
   const clusterName = flags.cluster || context?.cluster || '';
   const userName = flags.user || context?.user || '';
   if (flags.cluster && !merged.clusters.has(flags.cluster)) throw new ConfigError(`cluster "${flags.cluster}" does not exist`);

@@ -19,8 +19,10 @@ export interface UnixAddress {
 
 export interface NetAddress {
   transport: 'tcp';
-  /** http://host:port/prefix or https://…, without a trailing slash. tcp:// becomes http://. */
+  /** http://host:port/prefix or https://…; tcp:// becomes http://. */
   url: URL;
+  /** The URL's path prefix without a trailing slash ('' for none), put before every API path. */
+  basePath: string;
   tls: boolean;
   /** host:port as kubectl names the server in "The connection to the server … was refused". */
   hostPort: string;
@@ -125,8 +127,8 @@ function parseGoURL(text: string): URL | undefined {
 function netAddress(url: URL, tls: boolean, plainSocket: boolean, display: string): NetAddress {
   const port = url.port || (tls ? '443' : '80');
   const hostPort = `${url.hostname}:${port}`;
-  url.pathname = url.pathname.replace(/\/+$/, '');
-  return { transport: 'tcp', url, tls, hostPort, plainSocket, display };
+  const basePath = url.pathname.replace(/\/+$/, '');
+  return { transport: 'tcp', url, basePath, tls, hostPort, plainSocket, display };
 }
 
 function invalidServer(server: string): ConfigError {

@@ -12,6 +12,10 @@ export interface Transport {
   origin: string;
   /** A path prefix from the server URL (https://host/k8s/clusters/x), without a trailing slash. */
   basePath: string;
+  /**
+   * Tears the pool down. Commands call it when they are done, so nothing is in
+   * flight; undici's graceful close() can wait forever after a failed TLS handshake.
+   */
   close(): Promise<void>;
 }
 
@@ -42,18 +46,18 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
     const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
     const origin = `${address.tls ? 'https' : 'http'}://${host}`;
     const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1 });
-    return { dispatcher: client, origin, basePath: '', close: () => client.close() };
+    return { dispatcher: client, origin, basePath: '', close: () => client.destroy() };
   }
   const origin = address.url.origin;
-  const basePath = address.url.pathname;
+  const { basePath } = address;
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
   if (proxy) {
     const { default: ProxyAgent } = await import('undici/lib/dispatcher/proxy-agent.js');
     const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect });
-    return { dispatcher: agent, origin, basePath, close: () => agent.close() };
+    return { dispatcher: agent, origin, basePath, close: () => agent.destroy() };
   }
   const client = new Client(origin, { connect, pipelining: 1 });
-  return { dispatcher: client, origin, basePath, close: () => client.close() };
+  return { dispatcher: client, origin, basePath, close: () => client.destroy() };
 }
 
 /** The TLS options client-go's transport.TLSConfigFor would build. */

@@ -82,6 +82,14 @@ for (const [flags, message] of failures) {
   });
 }
 
+test('resolveClientConfig :: a current-context that names no context is an invalid configuration', () => {
+  const file = kc().current('gone').write(join(dir, 'gone.kubeconfig'));
+  assert.throws(
+    () => resolveClientConfig({ flags: { kubeconfig: file }, env: {}, home: '/h', cwd: dir }),
+    (e: Error & { invalidConfiguration?: boolean }) => e.message === 'context was not found for specified context: gone' && e.invalidConfiguration === true,
+  );
+});
+
 test('resolveClientConfig :: in-cluster config when nothing is configured', () => {
   const sa = join(dir, 'sa');
   mkdirSync(sa, { recursive: true });

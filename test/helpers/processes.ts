@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+/** The built single binary: end-to-end tests run the artifact, not the sources. */
+export const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
+/** The oracle: real kubectl (the default one on PATH unless told otherwise). */
+export const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? 'kubectl';
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** A minimal environment, so the developer's own kubeconfig never leaks into a test. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: process.env['KSOCK_TEST_HOME'] ?? '/nonexistent',
+    LANG: 'C.UTF-8',
+  };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** Runs a command to completion and captures its output. */
+export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: cleanEnv(opts.env), cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdin.end(opts.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code, signal });
+    });
+  });
+}
+
+export function sock(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build first`);
+  return run(BINARY, args, opts);
+}
+
+export function kubectl(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return run(KUBECTL, args, opts);
+}
+
+export interface Background {
+  child: ChildProcess;
+  /** The first line that matched `ready`. */
+  line: string;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts a long-running process and waits until a line of its output matches `ready`. */
+export function startBackground(cmd: string, args: readonly string[], ready: RegExp, opts: RunOptions = {}): Promise<Background> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: cleanEnv(opts.env), cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let done = false;
+    const timer = setTimeout(() => fail(new Error(`${cmd} did not become ready: ${output}`)), opts.timeoutMs ?? 20_000);
+    const fail = (err: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(err);
+    };
+    const onData = (c: Buffer) => {
+      output += c;
+      const line = output.split('\n').find((l) => ready.test(l));
+      if (line === undefined || done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({
+        child,
+        line,
+        output: () => output,
+        stop: (signal = 'SIGTERM') =>
+          new Promise((res) => {
+            if (child.exitCode !== null || child.signalCode !== null) return res();
+            child.once('close', () => res());
+            child.kill(signal);
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', fail);
+    child.on('close', (code) => fail(new Error(`${cmd} exited (${code}) before it was ready: ${output}`)));
+  });
+}
+
+/** Real `kubectl proxy` in front of a server, on a unix socket or a TCP port. */
+export async function startKubectlProxy(kubeconfig: string, where: { unixSocket: string } | { port: 0 }): Promise<Background & { address: string }> {
+  const args = ['proxy', '--kubeconfig', kubeconfig];
+  if ('unixSocket' in where) args.push(`--unix-socket=${where.unixSocket}`);
+  else args.push('--port=0');
+  const bg = await startBackground(KUBECTL, args, /^Starting to serve on /);
+  return { ...bg, address: bg.line.replace('Starting to serve on ', '').trim() };
+}
