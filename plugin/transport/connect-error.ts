@@ -53,7 +53,8 @@ export function toConnectError(err: unknown, address: ServerAddress): ConnectErr
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new ConnectError('timeout', server, 'net/http: request canceled (Client.Timeout exceeded while awaiting headers)');
   }
-  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO') {
+  // undici's llhttp errors do not always carry an HPE_ code; their name is stable.
+  if (code.startsWith('HPE_') || e?.name === 'HTTPParserError') {
     return new ConnectError('not-http', server, `net/http: HTTP/1.x transport connection broken: malformed HTTP response`,
       `the peer at ${server} does not speak HTTP; is this the API server or a proxy's socket?`);
   }

@@ -5,8 +5,16 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** The built single binary: end-to-end tests run the artifact, not the sources. */
 export const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
-/** The oracle: real kubectl (the default one on PATH unless told otherwise). */
-export const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? 'kubectl';
+/**
+ * The oracle: a real upstream kubectl. The machine's default `kubectl` is a
+ * version-dispatching wrapper that answers some errors itself ("Error: unknown
+ * flag" where kubectl says "error: unknown flag"), so prefer the plain 1.33 binary.
+ */
+export const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? firstExisting(['/usr/lib/google-cloud-sdk/bin/kubectl.1.33']) ?? 'kubectl';
+
+function firstExisting(paths: string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
 
 export interface RunResult {
   stdout: string;

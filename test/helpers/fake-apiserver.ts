@@ -1,0 +1,23 @@
+// kubectl-sock's own fake Kubernetes API server, for tests that inject faults.
+// A real kube-apiserver (test/control-plane) covers fidelity; this one covers failure.
+export { startFakeApiServer, defaultVersion } from './fake-apiserver/server.ts';
+export { humanDuration } from './fake-apiserver/duration.ts';
+export { formatLogTime } from './fake-apiserver/logs.ts';
+export { RESOURCES, type ResourceDef, type SubresourceDef } from './fake-apiserver/resources.ts';
+export { genericStatus, type Status } from './fake-apiserver/status.ts';
+export type {
+  DropFault,
+  FakeApiServer,
+  FakeApiServerOptions,
+  Fault,
+  GarbageFault,
+  K8sObject,
+  ListenerKind,
+  LogLine,
+  ObjectMeta,
+  RecordedRequest,
+  SlowFault,
+  StatusFault,
+  TlsOptions,
+  VersionInfo,
+} from './fake-apiserver/types.ts';
