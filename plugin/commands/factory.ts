@@ -3,6 +3,7 @@ import type { Invocation } from '../cli/command.ts';
 import { flagBool, flagInt, flagList, flagString } from '../cli/command.ts';
 import type { KubeFlags, RestConfig } from '../kube/client-config.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { ApiResource, Discovery } from '../kube/discovery.ts';
 import { newKlog, type Klog } from '../klog.ts';
 
 /**
@@ -15,6 +16,13 @@ export interface Factory {
   kubeFlags: KubeFlags;
   restConfig(): Promise<RestConfig>;
   client(): Promise<KubeClient>;
+  /** Discovery, from the cache when fresh (--cache-dir, KUBECACHEDIR, ~/.kube/cache). */
+  discovery(): Promise<Discovery>;
+  /**
+   * Maps a type name as typed (po, deploy.apps, Pod) to a resource type. A name
+   * missing from cached discovery refetches once, as kubectl's cached discovery client does.
+   */
+  resourceType(name: string): Promise<ApiResource>;
   /** Closes what client() opened. Commands call it in `finally`. */
   close(): Promise<void>;
 }
@@ -24,6 +32,7 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
   const kubeFlags = kubeFlagsOf(inv);
   let config: Promise<RestConfig> | undefined;
   let client: Promise<KubeClient> | undefined;
+  let discovery: Promise<Discovery & { fromCache: boolean }> | undefined;
   const restConfig = () => {
     config ??= import('../kube/client-config.ts').then((m) => {
       const c = m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
@@ -32,13 +41,34 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
     });
     return config;
   };
+  const getClient = () => {
+    client ??= Promise.all([restConfig(), import('../kube/client.ts')]).then(([c, m]) => new m.KubeClient(ctx, c, klog));
+    return client;
+  };
+  const cacheDir = flagString(inv, 'cache-dir') || ctx.env['KUBECACHEDIR'] || `${ctx.home}/.kube/cache`;
+  const discover = async (fresh: boolean) => {
+    const [c, m] = await Promise.all([getClient(), import('../kube/discovery.ts')]);
+    return m.discover({ client: c, cacheDir, now: () => ctx.now(), fresh });
+  };
   return {
     klog,
     kubeFlags,
     restConfig,
-    client() {
-      client ??= Promise.all([restConfig(), import('../kube/client.ts')]).then(([c, m]) => new m.KubeClient(ctx, c, klog));
-      return client;
+    client: getClient,
+    discovery() {
+      discovery ??= discover(false);
+      return discovery;
+    },
+    async resourceType(name) {
+      const { findResourceType, resolveResourceType } = await import('../kube/rest-mapper.ts');
+      const d = await this.discovery();
+      const found = findResourceType(name, d);
+      if (found) return found;
+      if ((d as { fromCache?: boolean }).fromCache) {
+        discovery = discover(true);
+        return resolveResourceType(name, await discovery);
+      }
+      return resolveResourceType(name, d);
     },
     async close() {
       if (client) await (await client.catch(() => undefined))?.close();
