@@ -1,0 +1,40 @@
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { SockError } from '../errors.ts';
+
+/**
+ * The real kubectl to run: $KUBECTL_SOCK_KUBECTL, else the first `kubectl` on
+ * PATH that is not this very binary (someone may have linked kubectl to it).
+ */
+export function findRealKubectl(env: Readonly<Record<string, string | undefined>>, selfPath: string, cwd: string): string {
+  const override = env['KUBECTL_SOCK_KUBECTL'];
+  if (override) {
+    const path = isAbsolute(override) ? override : join(cwd, override);
+    if (!isExecutable(path)) throw new SockError('E_KUBECTL', `KUBECTL_SOCK_KUBECTL=${override} is not an executable file`);
+    return path;
+  }
+  const self = safeRealpath(selfPath);
+  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'kubectl');
+    if (isExecutable(candidate) && safeRealpath(candidate) !== self) return candidate;
+  }
+  throw new SockError('E_KUBECTL', 'kubectl sock passes commands it does not implement to kubectl, but no kubectl was found on PATH (set KUBECTL_SOCK_KUBECTL to its path)');
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
