@@ -1,6 +1,6 @@
 import { cac, type CAC } from 'cac';
 import type { Ctx } from './context.ts';
-import { formatError, UsageError } from './errors.ts';
+import { formatError, InterruptedError, UsageError } from './errors.ts';
 import type { CommandSpec, Invocation } from './cli/command.ts';
 import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
 import { globalFlags, helpFlag } from './cli/global-flags.ts';
@@ -40,7 +40,8 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
   try {
     return await dispatch(argv, ctx);
   } catch (err) {
-    return reportError(err, ctx);
+    // Whatever a signal cut short (an aborted request, a closed stream) ends as the signal, silently.
+    return reportError(ctx.signal.aborted ? new InterruptedError(ctx.signal.reason) : err, ctx);
   }
 }
 

@@ -23,10 +23,14 @@ export interface Ctx {
   cwd: string;
   /** The user's home folder, for `~` expansion and ~/.kube. */
   home: string;
-  /** Aborted on SIGINT/SIGTERM. */
+  /** Aborted on SIGINT/SIGTERM, with the signal's name as its reason. */
   signal: AbortSignal;
   now(): Date;
   spawn: SpawnFn;
   /** This process's id, as klog prints it in -v lines. */
   pid: number;
+  /** This program's own executable, so passthrough never runs it as "kubectl". */
+  execPath: string;
+  /** Where private temporary files go (os.tmpdir()). */
+  tmpDir: string;
 }

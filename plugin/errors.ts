@@ -91,6 +91,16 @@ export class ExitError extends SockError {
   }
 }
 
+/**
+ * The command was ended by SIGINT/SIGTERM (ctx.signal aborted with the signal's
+ * name as reason): nothing to print; 130/143 as a shell reports a signal death.
+ */
+export class InterruptedError extends SockError {
+  constructor(signal: unknown) {
+    super('E_INTERRUPTED', '', signal === 'SIGTERM' ? 143 : 130);
+  }
+}
+
 /** Printed already (for example by a command that writes its own lines); exit 1 silently. */
 export class SilentError extends SockError {
   constructor(exitCode = 1) {
@@ -100,7 +110,7 @@ export class SilentError extends SockError {
 
 /** The text kubectl prints for an error, without the trailing newline, and the exit code. */
 export function formatError(err: unknown): { text: string; exitCode: number } {
-  if (err instanceof SilentError || err instanceof ExitError) return { text: '', exitCode: err.exitCode };
+  if (err instanceof SilentError || err instanceof ExitError || err instanceof InterruptedError) return { text: '', exitCode: err.exitCode };
   if (err instanceof UsageError) {
     const msg = prefixError(err.message);
     if (!err.command) return { text: msg, exitCode: 1 };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { run } from './cli.ts';
 import type { Ctx } from './context.ts';
 
@@ -17,6 +17,8 @@ function nodeCtx(signal: AbortSignal): Ctx {
     now: () => new Date(),
     spawn,
     pid: process.pid,
+    execPath: process.execPath,
+    tmpDir: tmpdir(),
   };
 }
 
@@ -24,10 +26,12 @@ function main(): void {
   // If the event loop ever drains with the command's promise unsettled, that is a failure, not a success.
   process.exitCode = 1;
   const controller = new AbortController();
+  // The first signal asks the command to stop (it cleans up: sockets, temporary files,
+  // a child kubectl); a second one ends the process at once.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      controller.abort();
-      process.exitCode = sig === 'SIGINT' ? 130 : 143;
+    process.on(sig, () => {
+      if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+      controller.abort(sig);
     });
   }
   // A closed stdout (`| head`) ends the command quietly, as kubectl does.
@@ -39,7 +43,7 @@ function main(): void {
     }
   });
   run(process.argv.slice(2), nodeCtx(controller.signal)).then((code) => {
-    if (!controller.signal.aborted) process.exitCode = code;
+    process.exitCode = code;
   });
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { PassThrough, Writable } from 'node:stream';
 import type { Ctx } from '../../plugin/context.ts';
 
@@ -33,6 +34,8 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     now: () => new Date(),
     spawn,
     pid: 4242,
+    execPath: '/nonexistent/kubectl-sock',
+    tmpDir: tmpdir(),
     ...overrides,
   };
   return { ctx, out, err, abort };
