@@ -10,6 +10,8 @@ export interface TempKubeconfig {
 
 export interface RelayKubeconfigInput {
   relayUrl: string;
+  /** The relay's one-run certificate, base64 (kubectl verifies the relay with it). */
+  caData: string;
   token: string;
   contextName: string;
   namespace: string;
@@ -28,7 +30,7 @@ export function writeRelayKubeconfig(tmpDir: string, input: RelayKubeconfigInput
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: input.relayUrl } }],
+    clusters: [{ name, cluster: { server: input.relayUrl, 'certificate-authority-data': input.caData } }],
     users: [{ name, user: { token: input.token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: input.namespace } }],
     'current-context': name,
