@@ -1,0 +1,3 @@
+module kubectlsock.test/certs
+
+go 1.24.0
