@@ -1,0 +1,98 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { SockError } from '../errors.ts';
+
+/** One finished request (or upgraded connection), as --access-log writes it. */
+export interface AccessRecord {
+  /** When the request arrived. */
+  time: Date;
+  method: string;
+  /** The request-target as the client sent it: path and query. */
+  path: string;
+  status: number;
+  /** Response body bytes sent to the client (for an upgrade: bytes relayed to it). */
+  bytes: number;
+  durationMs: number;
+}
+
+/** A request in progress: what its record will say once it ends. */
+export interface Exchange {
+  time: Date;
+  /** performance.now() at arrival. */
+  started: number;
+  method: string;
+  path: string;
+  status: number;
+  bytes: number;
+}
+
+/** Records a finished exchange. */
+export function logExchange(log: AccessLog, x: Exchange): void {
+  log.write({ time: x.time, method: x.method, path: x.path, status: x.status, bytes: x.bytes, durationMs: performance.now() - x.started });
+}
+
+/** Where access records go; a no-op without --access-log. */
+export interface AccessLog {
+  write(r: AccessRecord): void;
+  close(): Promise<void>;
+}
+
+/** The JSON line of one record: fixed key order, duration in milliseconds to the microsecond. */
+export function formatRecord(r: AccessRecord): string {
+  return `${JSON.stringify({
+    time: r.time.toISOString(),
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    bytes: r.bytes,
+    duration_ms: Math.round(r.durationMs * 1000) / 1000,
+  })}\n`;
+}
+
+/** Without --access-log. */
+export const noAccessLog: AccessLog = { write() {}, close: () => Promise.resolve() };
+
+/**
+ * Opens --access-log: `-` is stderr; a file is appended to, created 0600
+ * (paths name namespaces and objects). Lines are appended in one write each,
+ * so a reader never sees half a line.
+ */
+export async function openAccessLog(target: string, cwd: string, errOut: Writable): Promise<AccessLog> {
+  if (target === '') return noAccessLog;
+  if (target === '-') return { write: (r) => void errOut.write(formatRecord(r)), close: () => Promise.resolve() };
+  const path = resolve(cwd, target);
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'a', 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new SockError('E_ACCESS_LOG', `cannot open the access log: open ${path}: ${why}`);
+  }
+  return fileLog(fh);
+}
+
+/** Appends in order through one promise chain; close waits for the lines already written. */
+function fileLog(fh: FileHandle): AccessLog {
+  let pending: string[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    flushing = flushing.then(() => fh.appendFile(text)).catch(() => undefined);
+  };
+  return {
+    write(r) {
+      // Batch the lines of one tick into one write: hundreds of requests end together under load.
+      if (pending.length === 0) queueMicrotask(flush);
+      pending.push(formatRecord(r));
+    },
+    async close() {
+      flush();
+      await flushing;
+      await fh.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+import type { Klog } from '../klog.ts';
+import { cleanPath, extractHost, parseTarget, readOnlyRefusal, underPrefix, type RequestFilter } from './filters.ts';
+import { badRequest, forbidden, missingHost, movedPermanently, notFound, statusReply, type Reply } from './responses.ts';
+
+/** The rules a request passes before it is forwarded. */
+export interface AdmissionRules {
+  /** --api-prefix, with its trailing slash. */
+  apiPrefix: string;
+  /** undefined with --disable-filter. */
+  filter: RequestFilter | undefined;
+  readOnly: boolean;
+  /** Put before every forwarded path: the server URL's own path with --append-server-path, else ''. */
+  serverPath: string;
+}
+
+/** Either the answer the relay gives itself, or the path (and query) to send upstream. */
+export type Admission = { reply: Reply } | { forward: string };
+
+/**
+ * Decides one request in kubectl proxy's order: Go's server (Host header,
+ * request-target), ServeMux (clean path, the --api-prefix subtree), then
+ * stripLeaveSlash and FilterServer, then kubectl-sock's --read-only.
+ */
+export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: boolean, klog: Klog): Admission {
+  const method = req.method ?? 'GET';
+  const host = req.headers.host;
+  if (host === undefined && req.httpVersion === '1.1') return { reply: missingHost() };
+  const target = parseTarget(req.url ?? '');
+  if (!target) return { reply: badRequest() };
+  const query = target.rawQuery ? `?${target.rawQuery}` : '';
+  const clean = cleanPath(target.rawPath);
+  if (clean !== target.rawPath) return { reply: movedPermanently(clean + query, method) };
+  const under = underPrefix(target, rules.apiPrefix);
+  if (under === undefined) return { reply: notFound() };
+  if (under === 'redirect') return { reply: movedPermanently(rules.apiPrefix + query, method) };
+  if (rules.filter) {
+    const h = extractHost(host ?? '');
+    if (!rules.filter.accepts(method, under.path, h)) {
+      klog.info(3, 'proxy_server.ts', `Filter rejecting ${method} ${under.path} ${h}`);
+      return { reply: forbidden() };
+    }
+    klog.info(3, 'proxy_server.ts', `Filter accepting ${method} ${under.path} ${h}`);
+  }
+  if (rules.readOnly) {
+    const why = readOnlyRefusal(method, under.path, upgrade);
+    if (why) return { reply: statusReply(403, 'Forbidden', why) };
+  }
+  return { forward: rules.serverPath + under.rawPath + (under.rawQuery ? `?${under.rawQuery}` : '') };
+}

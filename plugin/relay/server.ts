@@ -1,0 +1,178 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Ctx } from '../context.ts';
+import { SockError } from '../errors.ts';
+import type { Klog } from '../klog.ts';
+import { logExchange, type AccessLog, type Exchange } from './access-log.ts';
+import { admit, type AdmissionRules } from './admission.ts';
+import { forward, type ForwardContext } from './forward.ts';
+import { ConnectionGate } from './gate.ts';
+import { sendReply } from './responses.ts';
+import { listenOnSocketFile, removeSocketFile, type SocketFile } from './socket-file.ts';
+import type { Upstream } from './upstream.ts';
+import { relayUpgrade } from './upgrade.ts';
+
+/** Where the relay listens: a unix socket file, or a TCP address. */
+export type RelayListen =
+  | { kind: 'unix'; path: string; mode: number; allowSharedDir: boolean }
+  | { kind: 'tcp'; host: string; port: number };
+
+/** How a relay listens, admits, limits and ends. */
+export interface RelayOptions {
+  listen: RelayListen;
+  rules: AdmissionRules;
+  /** 0: no limit. */
+  maxConnections: number;
+  /** TCP keep-alive period of upgraded upstream connections, ms. */
+  keepaliveMs: number;
+  /** Stop serving after this long, ms; 0: never. */
+  expireAfterMs: number;
+  accessLog: AccessLog;
+}
+
+/** Why a relay stopped: ctx.signal (SIGINT/SIGTERM), --expire-after, or its owner's stop(). */
+export type StopReason = 'signal' | 'expired' | 'stopped';
+
+export interface Relay {
+  /** The address as kubectl proxy prints it: the socket path as given, or IP:port. */
+  address: string;
+  /** Settles once the relay has stopped and cleaned up; rejects after a fatal server error. */
+  done: Promise<StopReason>;
+  /** Stops serving (done settles with 'stopped'): the socket file is removed first, then every connection is closed. */
+  stop(): Promise<void>;
+}
+
+/** Idle keep-alive connections are closed after this (Go's server keeps them forever; clients close theirs first). */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts serving: the HTTP side of the relay, shared by `kubectl sock proxy`
+ * and the passthrough relay. Resolves once the listener is ready (the socket
+ * file in place with its final mode), so the caller may announce it.
+ */
+export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts: RelayOptions): Promise<Relay> {
+  const fc: ForwardContext = { upstream, klog, errOut: ctx.streams.errOut, pid: ctx.pid, now: () => ctx.now() };
+  const sockets = new Set<Socket>();
+  // Go's defaults where Node's differ: no Host requirement (the filter decides), 1 MB of headers
+  // (DefaultMaxHeaderBytes), no request deadline (a watch or an upload lasts); a large write
+  // buffer so a fast stream is not paused every 16 KiB.
+  const http = createServer({ requireHostHeader: false, maxHeaderSize: 1 << 20, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, requestTimeout: 0, highWaterMark: 1 << 20 });
+  const gate = new ConnectionGate(opts.maxConnections, (s) => {
+    http.emit('connection', s);
+    s.resume();
+  });
+  // Accept paused, so a connection waiting for --max-connections is not read; allowHalfOpen as http.Server's own.
+  const net = createNetServer({ pauseOnConnect: true, allowHalfOpen: true }, (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    // A client may reset a connection still waiting for --max-connections, before http handles its errors.
+    s.on('error', () => s.destroy());
+    gate.offer(s);
+  });
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(fc, gate, opts, req, res));
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => onUpgrade(fc, gate, opts, req, socket, head));
+  let sockFile: SocketFile | undefined;
+  let address: string;
+  if (opts.listen.kind === 'unix') {
+    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir });
+    address = opts.listen.path;
+  } else {
+    address = await listenTcp(net, opts.listen.host, opts.listen.port);
+  }
+  return lifecycle(ctx, net, async () => {
+    gate.close();
+    if (sockFile) await removeSocketFile(sockFile);
+    for (const s of sockets) s.destroy();
+    // Let the closed exchanges reach the access log before it closes.
+    await new Promise((r) => setImmediate(r));
+    await upstream.close();
+    await opts.accessLog.close();
+  }, address, opts.expireAfterMs);
+}
+
+function lifecycle(ctx: Ctx, net: Server, cleanup: () => Promise<void>, address: string, expireAfterMs: number): Relay {
+  let stopping: Promise<void> | undefined;
+  let settle: { ok(r: StopReason): void; fail(e: unknown): void } | undefined;
+  const done = new Promise<StopReason>((ok, fail) => (settle = { ok, fail }));
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      net.close();
+      await cleanup();
+    })();
+    return stopping;
+  };
+  const onAbort = () => void stop().then(() => settle?.ok('signal'));
+  ctx.signal.addEventListener('abort', onAbort);
+  if (ctx.signal.aborted) onAbort();
+  if (expireAfterMs > 0) timer = setTimeout(() => void stop().then(() => settle?.ok('expired')), expireAfterMs);
+  net.on('error', (err: NodeJS.ErrnoException) => {
+    void stop().then(() => settle?.fail(new SockError('E_SERVE', `serving on ${address}: ${err.message}`)));
+  });
+  return { address, done, stop: () => stop().then(() => settle?.ok('stopped')) };
+}
+
+function exchangeOf(ctx: ForwardContext, req: IncomingMessage): Exchange {
+  return { time: ctx.now(), started: performance.now(), method: req.method ?? 'GET', path: req.url ?? '', status: 0, bytes: 0 };
+}
+
+function onRequest(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions, req: IncomingMessage, res: ServerResponse): void {
+  const x = exchangeOf(fc, req);
+  const socket = req.socket;
+  gate.busy(socket);
+  res.once('close', () => {
+    gate.idle(socket);
+    logExchange(opts.accessLog, x);
+  });
+  if (gate.closeAfterAnswer()) res.shouldKeepAlive = false;
+  const a = admit(req, opts.rules, false, fc.klog);
+  if ('reply' in a) {
+    x.status = a.reply.status;
+    x.bytes = sendReply(res, a.reply, x.method);
+    return;
+  }
+  forward(fc, req, res, a.forward, x);
+}
+
+function onUpgrade(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const x = exchangeOf(fc, req);
+  // An upgraded connection is never idle: it is only let go when it closes.
+  gate.busy(req.socket);
+  let logged = false;
+  const onClose = () => {
+    if (logged) return;
+    logged = true;
+    logExchange(opts.accessLog, x);
+  };
+  socket.on('error', () => socket.destroy());
+  const a = admit(req, opts.rules, true, fc.klog);
+  if ('reply' in a) {
+    x.status = a.reply.status;
+    x.bytes = sendReply(socket, a.reply, x.method);
+    return onClose();
+  }
+  relayUpgrade(fc, req, socket, head, a.forward, x, { keepaliveMs: opts.keepaliveMs, onClose }).catch(() => {
+    socket.destroy();
+    onClose();
+  });
+}
+
+/** Listens on host:port; returns Go's net.Addr string (IP:port, IPv6 in brackets). */
+function listenTcp(net: Server, host: string, port: number): Promise<string> {
+  return new Promise((ok, fail) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const texts: Record<string, string> = { EADDRINUSE: 'address already in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'cannot assign requested address' };
+      const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      fail(new SockError('E_LISTEN', `listen tcp ${where}: bind: ${(err.code && texts[err.code]) ?? err.message}`));
+    };
+    net.once('error', onError);
+    net.listen(port, host, () => {
+      net.off('error', onError);
+      const a = net.address() as AddressInfo;
+      ok(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+    });
+  });
+}
