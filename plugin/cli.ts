@@ -49,6 +49,11 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
   const globals = [...globalFlags(ctx.home), helpFlag];
   const specs = nativeCommands();
   const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
+  const passthrough = passthroughArgs(argv, globals, byName);
+  if (passthrough) {
+    const { completePassthrough, runPassthrough } = await import('./commands/passthrough.ts');
+    return runPassthrough(ctx, completePassthrough(passthrough, globals));
+  }
   const cli = cac(PROGRAM);
   usePflagParsing(cli, (name) => [...globals, ...(name ? (byName.get(name)?.flags ?? []) : [])]);
   let outcome: Promise<number> | undefined;
@@ -65,6 +70,25 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
   return runWithoutCommand(ctx, [...cli.args], cli.options as unknown as ParseResult, globals, specs);
 }
 
+/**
+ * The arguments for real kubectl when the verb is not one of ours
+ * (`kubectl sock describe pod x`), or everything after a leading `--`
+ * (`kubectl sock -- get pods` forces kubectl's own get). The verb is found as
+ * cobra finds it: the first argument that is not a global flag or its value.
+ */
+function passthroughArgs(argv: readonly string[], globals: FlagDef[], natives: Map<string, CommandSpec>): readonly string[] | undefined {
+  const { positionals, dashAt } = parseFlags(argv, globals, true);
+  const verb = positionals[0];
+  if (verb === undefined) return undefined;
+  if (dashAt === 0) {
+    // `kubectl sock [global flags] -- ARGS`: everything goes to kubectl, minus that `--`.
+    const at = argv.indexOf('--');
+    return [...argv.slice(0, at), ...argv.slice(at + 1)];
+  }
+  if (natives.has(verb) || verb === 'options' || verb === 'help') return undefined;
+  return argv;
+}
+
 function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
   const commandPath = `${PROGRAM} ${spec.name}`;
   if (options[FAILED]) throw withCommand(options[FAILED], commandPath);
@@ -78,19 +102,11 @@ function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResul
   return spec.run(ctx, inv);
 }
 
-/** No native command matched: the root help, `options`, or kubectl's unknown-command error. */
+/** No native command and no passthrough: `options`, or the root help (kubectl sock alone, help, --help). */
 function runWithoutCommand(ctx: Ctx, args: string[], options: ParseResult, globals: FlagDef[], specs: CommandSpec[]): number {
   if (options[FAILED]) throw withCommand(options[FAILED], PROGRAM);
-  const [first] = args;
-  if (first === 'options') {
-    ctx.streams.out.write(optionsHelp(globals));
-    return 0;
-  }
-  if (first === undefined || first === 'help') {
-    ctx.streams.out.write(rootHelp(specs));
-    return 0;
-  }
-  throw new UsageError(`unknown command ${JSON.stringify(first)} for ${JSON.stringify(PROGRAM)}`, PROGRAM, true);
+  ctx.streams.out.write(args[0] === 'options' ? optionsHelp(globals) : rootHelp(specs));
+  return 0;
 }
 
 /** Flag errors name the command for kubectl's "See 'kubectl sock get --help' for usage." line. */

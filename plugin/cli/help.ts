@@ -58,6 +58,9 @@ export function rootHelp(specs: readonly CommandSpec[]): string {
 Native Commands:
 ${lines}
 
+Every other command (describe, apply, edit, exec, port-forward, …) is passed to the real kubectl,
+which reaches the same server through a private relay: kubectl sock describe pod web -n prod
+
 Usage:
   kubectl sock [flags] [options]
 

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Klog } from '../klog.ts';
 import { cleanPath, extractHost, parseTarget, readOnlyRefusal, underPrefix, type RequestFilter } from './filters.ts';
@@ -12,6 +13,11 @@ export interface AdmissionRules {
   readOnly: boolean;
   /** Put before every forwarded path: the server URL's own path with --append-server-path, else ''. */
   serverPath: string;
+  /**
+   * The passthrough relay's per-run secret: a request without
+   * `Authorization: Bearer <token>` is answered 401 and never forwarded.
+   */
+  bearerToken?: string;
 }
 
 /** Either the answer the relay gives itself, or the path (and query) to send upstream. */
@@ -24,6 +30,9 @@ export type Admission = { reply: Reply } | { forward: string };
  */
 export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: boolean, klog: Klog): Admission {
   const method = req.method ?? 'GET';
+  if (rules.bearerToken !== undefined && !carriesToken(req, rules.bearerToken)) {
+    return { reply: statusReply(401, 'Unauthorized', 'Unauthorized') };
+  }
   const host = req.headers.host;
   if (host === undefined && req.httpVersion === '1.1') return { reply: missingHost() };
   const target = parseTarget(req.url ?? '');
@@ -47,4 +56,11 @@ export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: bool
     if (why) return { reply: statusReply(403, 'Forbidden', why) };
   }
   return { forward: rules.serverPath + under.rawPath + (under.rawQuery ? `?${under.rawQuery}` : '') };
+}
+
+/** Compares in constant time, so the token cannot be guessed byte by byte from timing. */
+function carriesToken(req: IncomingMessage, token: string): boolean {
+  const sent = Buffer.from(req.headers.authorization ?? '');
+  const want = Buffer.from(`Bearer ${token}`);
+  return sent.length === want.length && timingSafeEqual(sent, want);
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createSecureContext, TLSSocket } from 'node:tls';
 import type { Ctx } from '../context.ts';
 import { SockError } from '../errors.ts';
 import type { Klog } from '../klog.ts';
@@ -16,7 +17,7 @@ import { relayUpgrade } from './upgrade.ts';
 /** Where the relay listens: a unix socket file, or a TCP address. */
 export type RelayListen =
   | { kind: 'unix'; path: string; mode: number; allowSharedDir: boolean }
-  | { kind: 'tcp'; host: string; port: number };
+  | { kind: 'tcp'; host: string; port: number; tls?: { cert: string; key: string } };
 
 /** How a relay listens, admits, limits and ends. */
 export interface RelayOptions {
@@ -58,8 +59,12 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
   // (DefaultMaxHeaderBytes), no request deadline (a watch or an upload lasts); a large write
   // buffer so a fast stream is not paused every 16 KiB.
   const http = createServer({ requireHostHeader: false, maxHeaderSize: 1 << 20, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, requestTimeout: 0, highWaterMark: 1 << 20 });
+  const tlsContext = opts.listen.kind === 'tcp' && opts.listen.tls ? createSecureContext(opts.listen.tls) : undefined;
   const gate = new ConnectionGate(opts.maxConnections, (s) => {
-    http.emit('connection', s);
+    // TLS (the passthrough relay) wraps the accepted socket before HTTP sees it.
+    const conn = tlsContext ? new TLSSocket(s, { isServer: true, secureContext: tlsContext }) : s;
+    if (tlsContext) conn.on('error', () => s.destroy());
+    http.emit('connection', conn);
     s.resume();
   });
   // Accept paused, so a connection waiting for --max-connections is not read; allowHalfOpen as http.Server's own.

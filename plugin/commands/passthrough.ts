@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import type { Ctx } from '../context.ts';
+import type { Invocation } from '../cli/command.ts';
+import type { FlagDef } from '../cli/flags.ts';
+import { splitPassthroughArgs } from '../passthrough/args.ts';
+import { newFactory } from './factory.ts';
+
+/** What `kubectl sock VERB …` resolved to before running kubectl. */
+export interface PassthroughOptions {
+  /** The arguments for kubectl, unchanged but for the connection flags. */
+  args: string[];
+  invocation: Invocation;
+}
+
+/**
+ * complete: the connection flags choose the cluster (they become kubectl-sock's
+ * own, as for native commands); everything else goes to kubectl as typed.
+ */
+export function completePassthrough(argv: readonly string[], globals: readonly FlagDef[]): PassthroughOptions {
+  const { connection, forward } = splitPassthroughArgs(argv, globals);
+  const flags = new Map(connection);
+  // -n stays in kubectl's arguments too; the relay's kubeconfig names the same namespace.
+  const ns = namespaceOf(forward);
+  if (ns !== undefined) flags.set('namespace', ns);
+  return { args: forward, invocation: { commandPath: 'kubectl sock', args: [], flags, dashAt: -1 } };
+}
+
+function namespaceOf(args: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') break;
+    if (a === '-n' || a === '--namespace') found = args[++i];
+    else if (a.startsWith('--namespace=')) found = a.slice('--namespace='.length);
+    else if (a.startsWith('-n') && !a.startsWith('--')) found = a.slice(a[2] === '=' ? 3 : 2);
+  }
+  return found;
+}
+
+/**
+ * run: a private relay on 127.0.0.1 for the life of one kubectl. It speaks TLS
+ * with a one-run certificate and admits only the one-run 256-bit bearer token
+ * (client-go sends tokens only over TLS), strips it, and forwards through
+ * kubectl-sock's own transport: the socket address, TLS and credentials of the
+ * selected context. kubectl finds the relay through a temporary KUBECONFIG.
+ */
+export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
+  const f = newFactory(ctx, o.invocation);
+  const [{ findRealKubectl }, { writeRelayKubeconfig }, { selfSignedCertificate }, { runKubectl }, { Upstream }, { startRelay }, { noAccessLog }] =
+    await Promise.all([
+      import('../passthrough/kubectl-path.ts'), import('../passthrough/temp-kubeconfig.ts'), import('../passthrough/self-signed.ts'),
+      import('../passthrough/run-kubectl.ts'), import('../relay/upstream.ts'), import('../relay/server.ts'), import('../relay/access-log.ts'),
+    ]);
+  const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
+  const config = await f.restConfig();
+  const token = randomBytes(32).toString('base64url');
+  const tls = selfSignedCertificate(ctx.now());
+  const upstream = new Upstream(ctx, config, f.klog);
+  const relay = await startRelay(ctx, upstream, f.klog, {
+    listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
+    rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: '', bearerToken: token },
+    maxConnections: 0,
+    keepaliveMs: 0,
+    expireAfterMs: 0,
+    accessLog: noAccessLog,
+  });
+  const kubeconfig = (() => {
+    try {
+      return writeRelayKubeconfig(ctx.tmpDir, {
+        relayUrl: `https://${relay.address}`,
+        caData: Buffer.from(tls.cert).toString('base64'),
+        token,
+        contextName: config.contextName,
+        namespace: config.namespace,
+      });
+    } catch (err) {
+      void relay.stop();
+      throw err;
+    }
+  })();
+  try {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+    env['KUBECONFIG'] = kubeconfig.path;
+    return await runKubectl(ctx, kubectl, o.args, env);
+  } finally {
+    kubeconfig.remove();
+    await relay.stop();
+  }
+}

@@ -1,0 +1,26 @@
+import type { Ctx } from '../context.ts';
+import { SockError } from '../errors.ts';
+
+const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+
+/**
+ * Runs the real kubectl with the terminal attached (stdin, stdout, stderr
+ * inherited, so `exec -it` and `edit` work), forwards the signal that
+ * aborted ctx.signal, and returns its exit code as a shell would report it
+ * (128 + signal number when it died of one).
+ */
+export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd });
+    const onAbort = () => child.kill((ctx.signal.reason as NodeJS.Signals | undefined) ?? 'SIGTERM');
+    ctx.signal.addEventListener('abort', onAbort);
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      reject(new SockError('E_KUBECTL', `running ${kubectl}: ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      resolve(code ?? 128 + (signal ? (signalNumbers[signal] ?? 1) : 1));
+    });
+  });
+}
