@@ -1,7 +1,10 @@
 // Container logs and GET .../pods/{name}/log: option validation as the apiserver
 // does it, container choice as pod strategy's validateContainer, and the kubelet's
-// filtering (tail, since, timestamps, limitBytes, follow).
+// filtering (tail, since, stream, timestamps, limitBytes, follow). A pod on a node
+// that names a kubelet port is served by that kubelet (kubelet-proxy.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveGenerated, type GeneratedLog } from './generated-log.ts';
+import { kubeletEndpoint, proxyKubeletLogs } from './kubelet-proxy.ts';
 import { findResource } from './resources.ts';
 import { StatusError, apiHeaders, badRequest, invalid, notFound, type FieldError } from './status.ts';
 import type { Store } from './store.ts';
@@ -45,6 +48,9 @@ export class LogStore {
   }
 }
 
+/** A stored line may say which output it came from (stdout when omitted), or stand for a generated log. */
+type StoredLine = LogLine & { stream?: 'stdout' | 'stderr'; generated?: GeneratedLog };
+
 interface LogOptions {
   container: string;
   follow: boolean;
@@ -54,7 +60,12 @@ interface LogOptions {
   limitBytes?: number;
   sinceSeconds?: number;
   sinceTime?: number;
+  /** PodLogOptions.stream: All, Stdout or Stderr (the PodLogsQuerySplitStreams feature, on here). */
+  stream?: string;
+  insecureSkipTLSVerifyBackend: boolean;
 }
+
+const LOG_STREAMS = ['All', 'Stdout', 'Stderr'];
 
 const intParam = (q: URLSearchParams, name: string): number | undefined => (q.has(name) ? Number.parseInt(q.get(name) ?? '', 10) : undefined);
 const boolParam = (q: URLSearchParams, name: string): boolean => q.get(name) === 'true' || q.get(name) === '1';
@@ -69,6 +80,8 @@ function parseOptions(q: URLSearchParams, podName: string): LogOptions {
     limitBytes: intParam(q, 'limitBytes'),
     sinceSeconds: intParam(q, 'sinceSeconds'),
     sinceTime: q.has('sinceTime') ? Date.parse(q.get('sinceTime') ?? '') : undefined,
+    ...(q.has('stream') ? { stream: q.get('stream') ?? '' } : {}),
+    insecureSkipTLSVerifyBackend: boolParam(q, 'insecureSkipTLSVerifyBackend'),
   };
   const errs: FieldError[] = [];
   const bad = (field: string, value: number, msg: string): void => {
@@ -80,6 +93,14 @@ function parseOptions(q: URLSearchParams, podName: string): LogOptions {
     errs.push({ reason: 'FieldValueForbidden', field: '', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified' });
   } else if (opts.sinceSeconds !== undefined && opts.sinceSeconds < 1) {
     bad('sinceSeconds', opts.sinceSeconds, 'must be greater than 0');
+  }
+  if (opts.stream !== undefined) {
+    if (!LOG_STREAMS.includes(opts.stream)) {
+      errs.push({ reason: 'FieldValueNotSupported', field: 'stream', message: `Unsupported value: ${JSON.stringify(opts.stream)}: supported values: "All", "Stderr", "Stdout"` });
+    }
+    if (opts.stream !== 'All' && opts.tailLines !== undefined) {
+      errs.push({ reason: 'FieldValueForbidden', field: '', message: 'Forbidden: `tailLines` and specific `stream` are mutually exclusive for now' });
+    }
   }
   if (errs.length > 0) throw new StatusError(invalid('PodLogOptions', podName, errs));
   return opts;
@@ -110,7 +131,13 @@ export function formatLogTime(t: Date): string {
   return t.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
 
-function selectLines(lines: LogLine[], opts: LogOptions, now: number): LogLine[] {
+function wantedStream(line: StoredLine, opts: LogOptions): boolean {
+  if (opts.stream === undefined || opts.stream === 'All') return true;
+  return (line.stream ?? 'stdout') === opts.stream.toLowerCase();
+}
+
+function selectLines(all: LogLine[], opts: LogOptions, now: number): LogLine[] {
+  const lines = all.filter((l) => wantedStream(l, opts));
   let out = opts.tailLines !== undefined ? lines.slice(lines.length - Math.min(opts.tailLines, lines.length)) : lines;
   const since = opts.sinceSeconds !== undefined ? now - opts.sinceSeconds * 1000 : opts.sinceTime;
   if (since !== undefined) out = out.filter((l) => l.time.getTime() >= since);
@@ -133,6 +160,10 @@ export function serveLogs(req: IncomingMessage, res: ServerResponse, ctx: LogCon
   const shape = pod as unknown as PodShape;
   const container = chooseContainer(shape, podName, opts.container);
   const target: LogTarget = { namespace, pod: podName, container };
+  const nodeName = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
+  const nodesDef = findResource('', 'v1', 'nodes');
+  const endpoint = nodeName && nodesDef ? kubeletEndpoint(ctx.store.get(nodesDef, undefined, nodeName)) : undefined;
+  if (endpoint) return proxyKubeletLogs(req, res, ctx.streams, endpoint, { target, query: kubeletQuery(opts), insecureSkipTLSVerifyBackend: opts.insecureSkipTLSVerifyBackend, follow: opts.follow });
   // The kubelet refuses these; the apiserver passes its message on as a 400.
   const waiting = shape.status?.containerStatuses?.find((c) => c.name === container)?.state?.waiting;
   if (waiting && !opts.previous) throw new StatusError(badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${waiting.reason ?? ''}`));
@@ -140,6 +171,8 @@ export function serveLogs(req: IncomingMessage, res: ServerResponse, ctx: LogCon
   if (opts.previous && stored === undefined) throw new StatusError(badRequest(`previous terminated container "${container}" in pod "${podName}" not found`));
   apiHeaders(res, 'text/plain');
   res.statusCode = 200;
+  const generated = (stored?.[0] as StoredLine | undefined)?.generated;
+  if (generated) return serveGenerated(res, generated, opts.limitBytes);
   const writer = lineWriter(res, opts);
   for (const l of selectLines(stored ?? [], opts, Date.now())) writer.write(l);
   if (!opts.follow || opts.previous || writer.done()) {
@@ -160,7 +193,7 @@ function lineWriter(res: ServerResponse, opts: LogOptions): LineWriter {
   let remaining = opts.limitBytes ?? Infinity;
   return {
     write(line) {
-      if (remaining <= 0) return;
+      if (remaining <= 0 || !wantedStream(line, opts)) return;
       const prefix = opts.timestamps ? `${formatLogTime(line.time)} ` : '';
       let bytes = Buffer.from(`${prefix}${line.text}\n`);
       if (bytes.length > remaining) bytes = bytes.subarray(0, remaining);
@@ -190,4 +223,19 @@ function followLogs(req: IncomingMessage, res: ServerResponse, ctx: LogContext, 
   });
   req.on('close', stop);
   res.on('close', stop);
+}
+
+/** What LogLocation forwards to the kubelet: the options, never the container (it is in the path) nor the TLS skip. */
+function kubeletQuery(opts: LogOptions): Record<string, string | undefined> {
+  const sinceTime = opts.sinceTime !== undefined && !Number.isNaN(opts.sinceTime) ? new Date(opts.sinceTime).toISOString().replace(/\.\d+Z$/, 'Z') : undefined;
+  return {
+    follow: opts.follow ? 'true' : undefined,
+    limitBytes: opts.limitBytes?.toString(),
+    previous: opts.previous ? 'true' : undefined,
+    sinceSeconds: opts.sinceSeconds?.toString(),
+    sinceTime,
+    stream: opts.stream,
+    tailLines: opts.tailLines?.toString(),
+    timestamps: opts.timestamps ? 'true' : undefined,
+  };
 }
