@@ -6,7 +6,7 @@ PREFIX ?= $(HOME)/.local/bin
 STAMP := node_modules/.package-lock.json
 
 
-.PHONY: all build deps typecheck test test-unit test-e2e test-real demo bench install uninstall clean
+.PHONY: all build deps typecheck test test-unit test-e2e test-real control-plane demo demo-quick bench install uninstall clean
 
 all: build
 
@@ -31,9 +31,13 @@ dist/kubectl-sock: $(STAMP) $(SOURCES)
 
 build: dist/kubectl-sock
 
-# All tiers; the closing line is "N passed, N failed".
-test: build
+# All tiers; the closing line is "N passed, N failed". The real tier's control
+# plane (kube-apiserver + etcd from Go modules) is built first, visibly, and cached.
+test: build control-plane
 	$(NODE) test/run.ts unit e2e real
+
+control-plane:
+	scripts/control-plane build
 
 test-unit: deps
 	$(NODE) test/run.ts unit
@@ -41,10 +45,15 @@ test-unit: deps
 test-e2e: build
 	$(NODE) test/run.ts e2e
 
-test-real: build
+test-real: build control-plane
 	$(NODE) test/run.ts real
 
+# The main job on a real API server behind a unix socket (builds the control plane on first use).
 demo: build
+	scripts/demo-real
+
+# The same story in seconds, on the project's fake API server.
+demo-quick: build
 	scripts/demo
 
 bench: build

@@ -1,8 +1,10 @@
 import type { CommandSpec } from '../cli/command.ts';
+import { logsCommand } from './logs.ts';
 import { versionCommand } from './version.ts';
+import { getCommand } from './get.ts';
 import { proxyCommand } from './proxy.ts';
 
 /** The commands kubectl sock implements itself, in help order. */
 export function nativeCommands(): CommandSpec[] {
-  return [versionCommand, proxyCommand];
+  return [getCommand, logsCommand, versionCommand, proxyCommand];
 }

@@ -1,18 +1,11 @@
-import { stringify } from 'yaml';
+import { goYamlMarshal } from './printers/yaml.ts';
 
 /**
  * YAML as kubectl prints it (sigs.k8s.io/yaml: JSON, then go-yaml v2): keys
- * sorted, sequences not indented under their key, strings that YAML 1.1 would
- * read as another type double-quoted.
+ * in go-yaml's order, sequences not indented under their key, strings that
+ * YAML 1.1 would read as another type double-quoted, long lines folded at 80
+ * columns. See printers/yaml.ts.
  */
 export function toKubectlYaml(value: unknown): string {
-  return stringify(value, {
-    version: '1.1',
-    sortMapEntries: true,
-    indentSeq: false,
-    lineWidth: 0,
-    defaultStringType: 'PLAIN',
-    defaultKeyType: 'PLAIN',
-    doubleQuotedMinMultiLineLength: Infinity,
-  });
+  return goYamlMarshal(value);
 }

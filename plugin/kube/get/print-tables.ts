@@ -1,0 +1,129 @@
+/**
+ * `get` with the table printer (no -o, or -o wide): kubectl get.go Run's
+ * human-readable branch. Everything is fetched first (kubectl prints nothing
+ * until the last page arrived: column widths span all pages of a type), then
+ * each resource type is printed as one aligned table, types separated by a
+ * blank line, with `kind/` before names when several kinds are printed.
+ */
+import { SockError } from '../../errors.ts';
+import type { Ctx } from '../../context.ts';
+import type { KubeClient } from '../client.ts';
+import type { ApiResource } from '../discovery.ts';
+import { collectInfos, type Info } from './collect.ts';
+import type { RequestShape } from './fetch.ts';
+import { HumanPrinter } from './human-printer.ts';
+import type { GetOptions, Plan } from './options.ts';
+import { TrackingOutput } from './output.ts';
+import { isTable, type KubeObject } from './table-types.ts';
+import { TabWriter } from './tabwriter.ts';
+
+/** The request shape of a get: Tables for the table printer, whole objects in rows when sorting, no paging when sorting. */
+export function requestShape(o: GetOptions, forWatch: boolean): RequestShape {
+  return {
+    table: o.humanReadable && o.serverPrint,
+    includeObject: rowObjects(o, forWatch),
+    labelSelector: o.labelSelector.trim(),
+    fieldSelector: o.fieldSelector.trim(),
+    // kubectl asks for everything at once to sort it, except when watching.
+    chunkSize: o.sortBy !== '' && !forWatch ? 0 : o.chunkSize,
+  };
+}
+
+/**
+ * Row objects are read for --sort-by (whole objects), for NAMESPACE (-A), label
+ * columns, and by the watch (resourceVersions); a plain table needs none.
+ */
+function rowObjects(o: GetOptions, forWatch: boolean): RequestShape['includeObject'] {
+  if (o.sortBy !== '') return 'Object';
+  if (forWatch || o.allNamespaces || o.showLabels || o.labelColumns.length > 0) return 'Metadata';
+  return 'None';
+}
+
+/** schema.GroupKind.String(): "Pod", "Deployment.apps". */
+export function groupKind(r: ApiResource): string {
+  return r.group ? `${r.kind}.${r.group}` : r.kind;
+}
+
+function resourceKey(r: ApiResource): string {
+  return `${r.group}/${r.version}/${r.resource}`;
+}
+
+/** multipleGVKsRequested: infos of more than one group-version-kind. */
+export function multipleKinds(infos: readonly Info[]): boolean {
+  if (infos.length < 2) return false;
+  const first = infos[0]?.visit.resource as ApiResource;
+  return infos.some(({ visit: { resource: r } }) => r.group !== first.group || r.version !== first.version || r.kind !== first.kind);
+}
+
+/** SortingPrinter: a Table of several rows is sorted before printing; a failure hides that table, as kubectl ignores PrintObj's error. */
+export async function sortedForPrint(obj: KubeObject, sortBy: string): Promise<boolean> {
+  if (!sortBy || !isTable(obj) || (obj.rows?.length ?? 0) <= 1) return true;
+  const { SortError, sortTable } = await import('./sorter.ts');
+  try {
+    await sortTable(obj, sortBy);
+    return true;
+  } catch (err) {
+    if (err instanceof SortError) return false;
+    throw err;
+  }
+}
+
+/** RuntimeSorter: several infos (types or names) are themselves ordered by the sort key. */
+async function ordered(infos: Info[], sortBy: string): Promise<Info[]> {
+  if (!sortBy || infos.length <= 1) return infos;
+  const { SortError, sortObjects } = await import('./sorter.ts');
+  try {
+    const positions = await sortObjects(infos.map((i) => i.object), sortBy);
+    return positions.map((p) => infos[p] as Info);
+  } catch (err) {
+    if (err instanceof SortError) throw new SockError('E_SORT', err.message);
+    throw err;
+  }
+}
+
+/** Prints the tables; returns the errors to report after them (kubectl's aggregate). */
+export async function printTables(ctx: Ctx, client: KubeClient, o: GetOptions, plan: Plan): Promise<unknown[]> {
+  const collected = await collectInfos(client, plan, requestShape(o, false), {
+    continueOnError: true,
+    ignoreNotFound: o.ignoreNotFound,
+    flatten: true,
+    slimRows: o.sortBy === '',
+  });
+  const withKind = o.showKind || multipleKinds(collected.infos);
+  const infos = await ordered(collected.infos, o.sortBy);
+  const out = new TrackingOutput(ctx.streams.out);
+  const w = new TabWriter(out.write);
+  let printer: HumanPrinter | undefined;
+  let last: ApiResource | undefined;
+  let allNamespaced = !o.allNamespaces;
+  for (const info of infos) {
+    const r = info.visit.resource;
+    allNamespaced = allNamespaced && r.namespaced;
+    if (!printer || !last || resourceKey(r) !== resourceKey(last)) {
+      w.flush();
+      w.setRememberedWidths([]);
+      if (last && !o.noHeaders && out.written > 0) out.separateNext();
+      printer = new HumanPrinter(printOptions(o, r, o.allNamespaces && r.namespaced, withKind), () => ctx.now());
+      last = r;
+    }
+    if (await sortedForPrint(info.object, o.sortBy)) printer.print(info.object, w);
+  }
+  w.flush();
+  if (out.written === 0 && !o.ignoreNotFound && collected.errors.length === 0) {
+    ctx.streams.errOut.write(allNamespaced ? `No resources found in ${o.namespace} namespace.\n` : 'No resources found\n');
+  }
+  return collected.errors;
+}
+
+/** The table printer's options for one resource type. */
+export function printOptions(o: GetOptions, r: ApiResource, withNamespace: boolean, withKind: boolean) {
+  return {
+    noHeaders: o.noHeaders,
+    wide: o.output === 'wide',
+    withNamespace,
+    withKind,
+    kind: groupKind(r),
+    columnLabels: o.labelColumns,
+    showLabels: o.showLabels,
+  };
+}
