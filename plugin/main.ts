@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
 import { run } from './cli.ts';
 import type { Ctx } from './context.ts';
@@ -9,13 +8,23 @@ import type { Ctx } from './context.ts';
  */
 function nodeCtx(signal: AbortSignal): Ctx {
   return {
-    streams: { in: process.stdin, out: process.stdout, errOut: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY) },
+    // process.stdin and node:child_process cost milliseconds to set up; most commands never touch them.
+    streams: {
+      get in() {
+        return process.stdin;
+      },
+      out: process.stdout,
+      errOut: process.stderr,
+      get stdinIsTTY() {
+        return process.getBuiltinModule('node:tty').isatty(0);
+      },
+    },
     env: process.env,
     cwd: process.cwd(),
     home: process.env['HOME'] || homedir(),
     signal,
     now: () => new Date(),
-    spawn,
+    spawn: (command, args, options) => process.getBuiltinModule('node:child_process').spawn(command, args, options),
     pid: process.pid,
     execPath: process.execPath,
     tmpDir: tmpdir(),

@@ -17,6 +17,41 @@ const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
 // A reproducible date: the commit's, not the clock's.
 const date = git(['log', '-1', '--format=%cI']) || '1970-01-01T00:00:00Z';
 
+// Start-up: undici's client loads node:http2 (through its HTTP/2 client), node:http
+// (for one default) and node:assert (for invariants) when it loads; together
+// ~15-20 ms per run that kubectl-sock never needs: it never negotiates h2, it
+// always passes maxHeaderSize, and a small shim keeps the invariant checks.
+const rewrites = {
+  'dispatcher/client.js': [
+    ["const connectH2 = require('./client-h2.js')", "const connectH2 = (...a) => require('./client-h2.js')(...a)"],
+    ["const http = require('node:http')", ''],
+    ['const getDefaultNodeMaxHeaderSize = http &&', "const getDefaultNodeMaxHeaderSize = () => require('node:http').maxHeaderSize\nconst unusedDefault = false &&"],
+  ],
+  'core/util.js': [
+    ["const { IncomingMessage } = require('node:http')", ''],
+    // Only a stream whose class is named IncomingMessage can be one: test the name first.
+    ['Object.getPrototypeOf(stream).constructor === IncomingMessage', "Object.getPrototypeOf(stream).constructor.name === 'IncomingMessage' && Object.getPrototypeOf(stream).constructor === require('node:http').IncomingMessage"],
+  ],
+};
+const leanUndici = {
+  name: 'lean-undici',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      /undici[\\/]lib[\\/]/.test(args.importer) ? { path: new URL('./shims/assert.cjs', import.meta.url).pathname } : undefined,
+    );
+    b.onLoad({ filter: /undici[\\/]lib[\\/](dispatcher[\\/]client|core[\\/]util)\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      let source = await readFile(args.path, 'utf8');
+      const key = args.path.replace(/\\/g, '/').split('/lib/')[1];
+      for (const [from, to] of rewrites[key]) {
+        if (!source.includes(from)) throw new Error(`lean-undici: ${args.path} changed (${from}); update scripts/build.mjs`);
+        source = source.replace(from, to);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: ['plugin/main.ts'],
   bundle: true,
@@ -27,6 +62,7 @@ await build({
   legalComments: 'none',
   minifySyntax: true,
   logLevel: 'warning',
+  plugins: [leanUndici],
   define: {
     __KUBECTL_SOCK_VERSION__: JSON.stringify(`v${pkg.version}`),
     __KUBECTL_SOCK_COMMIT__: JSON.stringify(dirty ? `${commit}-dirty` : commit),

@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerAddress } from '../transport/address.ts';
@@ -44,12 +43,23 @@ const CACHE_FORMAT = 1;
  */
 export function discoveryCacheDir(cacheDir: string, address: ServerAddress): string {
   if (address.transport === 'unix') {
-    const hash = createHash('sha256').update(address.display).digest('hex').slice(0, 12);
+    const hash = fnv1a64(address.display);
     const safe = address.socketPath.replace(/[^\w.]/g, '_').slice(-80);
     return join(cacheDir, 'discovery', `${address.tls ? 'https+unix' : 'unix'}${safe}_${hash}`);
   }
   const host = `${address.url.host}${address.basePath}`;
   return join(cacheDir, 'discovery', host.replace(/[^(\w/.)]/g, '_'));
+}
+
+/**
+ * FNV-1a, 64 bits, as 16 hex digits: enough to keep two socket paths that
+ * sanitise alike apart. (node:crypto would cost ~8 ms of start-up on a path
+ * that has no other use for it.)
+ */
+function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, '0');
 }
 
 export interface DiscoveryOptions {
@@ -88,7 +98,7 @@ function readCache(dir: string, now: Date): Discovery | undefined {
 function writeCache(dir: string, d: Discovery): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o750 });
-    const tmp = join(dir, `.${CACHE_FILE}.${randomUUID()}.tmp`);
+    const tmp = join(dir, `.${CACHE_FILE}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`);
     writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, resources: d.resources }), { mode: 0o640 });
     renameSync(tmp, join(dir, CACHE_FILE));
   } catch {

@@ -5,6 +5,12 @@ import type { TlsConfig } from '../kube/client-config.ts';
 import { DEFAULT_UNIX_TLS_SERVER_NAME, type ServerAddress } from './address.ts';
 import { proxyFor } from './proxy-env.ts';
 
+/**
+ * Response header limit: Go's http.Transport allows 10 MB; 1 MiB is ample for
+ * an API server, and passing it keeps undici from loading node:http for its default.
+ */
+const MAX_HEADER_SIZE = 1 << 20;
+
 /** A connection pool for one server, and how request URLs are written for it. */
 export interface Transport {
   dispatcher: Dispatcher;
@@ -45,7 +51,7 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
     // kubectl proxy's --accept-hosts admits "localhost" only; the Host header follows the origin.
     const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
     const origin = `${address.tls ? 'https' : 'http'}://${host}`;
-    const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1 });
+    const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: client, origin, basePath: '', close: () => client.destroy() };
   }
   const origin = address.url.origin;
@@ -53,10 +59,10 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
   if (proxy) {
     const { default: ProxyAgent } = await import('undici/lib/dispatcher/proxy-agent.js');
-    const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect });
+    const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: agent, origin, basePath, close: () => agent.destroy() };
   }
-  const client = new Client(origin, { connect, pipelining: 1 });
+  const client = new Client(origin, { connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
   return { dispatcher: client, origin, basePath, close: () => client.destroy() };
 }
 

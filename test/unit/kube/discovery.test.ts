@@ -76,7 +76,7 @@ test('discover :: cached for 6 hours, keyed per socket, then refreshed', async (
   assert.is(first.fromCache, false);
   const folder = discoveryCacheDir(cache, client.config.address);
   assert.ok(existsSync(folder), folder);
-  assert.match(folder, /discovery\/unix_.*api\.sock_[0-9a-f]{12}$/);
+  assert.match(folder, /discovery\/unix_.*api\.sock_[0-9a-f]{16}$/);
   const before = api.requests.length;
   const second = await discover({ client, cacheDir: cache, now });
   assert.is(second.fromCache, true);
