@@ -34,7 +34,6 @@ export interface ParsedFlags {
  * stays a string), unlike mri's; that is why the parser is ours.
  */
 export function parseFlags(argv: readonly string[], defs: readonly FlagDef[], lenient = false): ParsedFlags {
-  if (lenient) return parseLeniently(argv, defs);
   const byName = new Map(defs.map((d) => [d.name, d]));
   const byShort = new Map(defs.filter((d) => d.short).map((d) => [d.short as string, d]));
   const out: ParsedFlags = { positionals: [], values: new Map(), dashAt: -1 };
@@ -45,11 +44,24 @@ export function parseFlags(argv: readonly string[], defs: readonly FlagDef[], le
       out.positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (arg.startsWith('--')) i = parseLong(arg, argv, i, byName, out);
-    else if (arg.startsWith('-') && arg.length > 1) i = parseShorts(arg, argv, i, byShort, out);
-    else out.positionals.push(arg);
+    try {
+      if (arg.startsWith('--')) i = parseLong(arg, argv, i, byName, out);
+      else if (arg.startsWith('-') && arg.length > 1) i = parseShorts(arg, argv, i, byShort, out);
+      else out.positionals.push(arg);
+    } catch (err) {
+      // Lenient: find the positionals even past a wrong flag, so the command can still be
+      // named in the error that follows. An unknown flag counts as a boolean; a known one
+      // still takes its separate value.
+      if (!lenient) throw err;
+      if (takesSeparateValue(arg, byName, byShort)) i++;
+    }
   }
   return out;
+}
+
+function takesSeparateValue(arg: string, byName: Map<string, FlagDef>, byShort: Map<string, FlagDef>): boolean {
+  const def = arg.startsWith('--') ? byName.get(arg.slice(2)) : arg.length === 2 ? byShort.get(arg[1] as string) : undefined;
+  return def !== undefined && def.kind !== 'bool';
 }
 
 function parseLong(arg: string, argv: readonly string[], i: number, byName: Map<string, FlagDef>, out: ParsedFlags): number {
@@ -149,32 +161,4 @@ function parseGoBool(s: string): boolean | undefined {
 
 function flagError(message: string): UsageError {
   return new UsageError(message, undefined, true);
-}
-
-/**
- * Finds the positionals even when a flag is wrong (unknown flags count as
- * booleans), so the command can still be named in the error that follows.
- */
-function parseLeniently(argv: readonly string[], defs: readonly FlagDef[]): ParsedFlags {
-  const takesValue = new Set<string>();
-  for (const d of defs) {
-    if (d.kind === 'bool') continue;
-    takesValue.add(`--${d.name}`);
-    if (d.short) takesValue.add(`-${d.short}`);
-  }
-  const out: ParsedFlags = { positionals: [], values: new Map(), dashAt: -1 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      out.dashAt = out.positionals.length;
-      out.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('-') && arg.length > 1) {
-      if (takesValue.has(arg)) i++;
-      continue;
-    }
-    out.positionals.push(arg);
-  }
-  return out;
 }

@@ -73,6 +73,12 @@ for (const [argv, message] of errors) {
   });
 }
 
+test('parseFlags :: lenient mode still finds the positionals past a wrong flag', () => {
+  assert.equal(parseFlags(['get', '--bogus', 'pods', '-n', 'x'], defs, true).positionals, ['get', 'pods']);
+  assert.equal(parseFlags(['-v', 'x', 'logs', '-z'], defs, true).positionals, ['logs']);
+  assert.equal(parseFlags(['--namespace'], defs, true).positionals, []);
+});
+
 test('parseGoDuration :: Go syntax', () => {
   assert.is(parseGoDuration('1h2m3.5s'), 3_723_500);
   assert.is(parseGoDuration('1500ms'), 1500);
