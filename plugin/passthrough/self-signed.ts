@@ -60,8 +60,16 @@ const bool = (b: boolean) => tlv(0x01, Buffer.from([b ? 0xff : 0]));
 const bitString = (bits: Buffer, unused: number) => tlv(0x03, Buffer.concat([Buffer.from([unused]), bits]));
 const octets = (b: Buffer) => tlv(0x04, b);
 
+/**
+ * A DER INTEGER from big-endian bytes, minimal as DER requires: leading zero
+ * bytes dropped (OpenSSL refuses a certificate whose random serial starts
+ * 0x00 0x0X with "illegal padding"), one put back if the sign bit is set.
+ */
 function int(bytes: Buffer): Buffer {
-  return tlv(0x02, (bytes[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  let at = 0;
+  while (at < bytes.length - 1 && bytes[at] === 0) at++;
+  const v = bytes.subarray(at);
+  return tlv(0x02, (v[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
 }
 
 function oid(dotted: string): Buffer {
