@@ -68,7 +68,8 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
     s.resume();
   });
   // Accept paused, so a connection waiting for --max-connections is not read; allowHalfOpen as http.Server's own.
-  const net = createNetServer({ pauseOnConnect: true, allowHalfOpen: true }, (s) => {
+  // noDelay as Go sets on every TCP connection: without it a first answer waits for the client's delayed ACK (~40 ms).
+  const net = createNetServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true }, (s) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
     // A client may reset a connection still waiting for --max-connections, before http handles its errors.

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { applyFault, takeFault } from './faults.ts';
 import { LogStore, toLogLines } from './logs.ts';
@@ -12,6 +13,7 @@ import { resolveResource, type ResourceDef } from './resources.ts';
 import { route, type RouteContext } from './routes.ts';
 import { StatusError, internalError, sendStatus, unauthorized } from './status.ts';
 import { Store } from './store.ts';
+import { serveUpgrade } from './upgrades.ts';
 import type { FakeApiServer, FakeApiServerOptions, Fault, ListenerKind, RecordedRequest, TlsOptions, VersionInfo } from './types.ts';
 
 /** What a v1.32 kube-apiserver's /version holds (emulation fields came in 1.33). */
@@ -69,6 +71,8 @@ function closeServer(server: Server): Promise<void> {
 }
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+type Handlers = (kind: ListenerKind) => { request: RequestHandler; upgrade: UpgradeHandler };
 
 interface Listeners {
   servers: Server[];
@@ -94,19 +98,25 @@ function tlsServer(tls: TlsOptions, handler: RequestHandler): Server {
   return server;
 }
 
-async function startListeners(opts: FakeApiServerOptions, handler: (kind: ListenerKind) => RequestHandler): Promise<Listeners> {
+/** The listener's request handler, plus its upgrade handler (exec, attach, port-forward). */
+function serving(h: ReturnType<Handlers>, make: (request: RequestHandler) => Server): Server {
+  return make(h.request).on('upgrade', h.upgrade);
+}
+
+async function startListeners(opts: FakeApiServerOptions, handler: Handlers): Promise<Listeners> {
   const l: Listeners = { servers: [] };
   try {
     if (opts.unixSocket !== undefined) {
       const path = resolve(opts.unixSocket);
       rmSync(path, { force: true });
-      const server = createServer(handler('unix'));
+      const server = serving(handler('unix'), createServer);
       await listen(server, path);
       l.servers.push(server);
       l.unixPath = path;
     }
-    if (opts.tcp) l.httpUrl = `http://${await listenTcp(l, createServer(handler('tcp')))}`;
-    if (opts.tls) l.httpsUrl = `https://${await listenTcp(l, tlsServer(opts.tls, handler('tls')))}`;
+    if (opts.tcp) l.httpUrl = `http://${await listenTcp(l, serving(handler('tcp'), createServer))}`;
+    const tls = opts.tls;
+    if (tls) l.httpsUrl = `https://${await listenTcp(l, serving(handler('tls'), (r) => tlsServer(tls, r)))}`;
   } catch (err) {
     // Leave nothing listening when one of several listeners fails.
     await Promise.all(l.servers.map(closeServer));
@@ -117,23 +127,25 @@ async function startListeners(opts: FakeApiServerOptions, handler: (kind: Listen
 
 interface State extends RouteContext {
   timers: Set<NodeJS.Timeout>;
+  /** exec, attach and port-forward connections, closed with the server. */
+  upgraded: Set<Duplex>;
   requests: RecordedRequest[];
   faults: Fault[];
 }
 
-function makeHandler(state: State, opts: FakeApiServerOptions): (kind: ListenerKind) => RequestHandler {
+function makeHandler(state: State, opts: FakeApiServerOptions): Handlers {
+  const authorized = (req: IncomingMessage, listener: ListenerKind): boolean =>
+    !(listener === 'tls' && opts.token !== undefined && !clientSubject(req) && req.headers.authorization !== `Bearer ${opts.token}`);
   const serve = (req: IncomingMessage, res: ServerResponse, listener: ListenerKind): void => {
     try {
-      if (listener === 'tls' && opts.token !== undefined && !clientSubject(req) && req.headers.authorization !== `Bearer ${opts.token}`) {
-        return sendStatus(res, unauthorized());
-      }
+      if (!authorized(req, listener)) return sendStatus(res, unauthorized());
       route(req, res, state);
     } catch (err) {
       if (res.headersSent) res.destroy();
       else sendStatus(res, err instanceof StatusError ? err.status : internalError(err));
     }
   };
-  return (listener) => (req, res) => {
+  const request = (listener: ListenerKind): RequestHandler => (req, res) => {
     const rec = record(req, listener);
     state.requests.push(rec);
     // Faults come first: they stand for the network or a proxy, not the API server.
@@ -141,12 +153,17 @@ function makeHandler(state: State, opts: FakeApiServerOptions): (kind: ListenerK
     if (fault) applyFault(fault, req, res, () => serve(req, res, listener), state.timers);
     else serve(req, res, listener);
   };
+  const upgrade = (listener: ListenerKind): UpgradeHandler => (req, socket, head) => {
+    state.requests.push(record(req, listener));
+    serveUpgrade(req, socket, head, state, authorized(req, listener));
+  };
+  return (listener) => ({ request: request(listener), upgrade: upgrade(listener) });
 }
 
 export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   let address = '127.0.0.1:6443';
   const state: State = {
-    store: new Store(), logs: new LogStore(), streams: new Set(), timers: new Set(), requests: [], faults: [],
+    store: new Store(), logs: new LogStore(), streams: new Set(), timers: new Set(), upgraded: new Set(), requests: [], faults: [],
     version: { ...defaultVersion(), ...opts.version },
     serverAddress: () => address,
   };
@@ -178,6 +195,7 @@ function facade(state: State, l: Listeners): FakeApiServer {
     compact: () => store.compact(),
     async close() {
       for (const res of [...state.streams]) res.end();
+      for (const socket of [...state.upgraded]) socket.destroy();
       for (const t of state.timers) clearTimeout(t);
       state.timers.clear();
       await Promise.all(l.servers.map(closeServer));

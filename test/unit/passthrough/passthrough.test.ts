@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { request } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { dirname, join } from 'node:path';
 import { globalFlags } from '../../../plugin/cli/global-flags.ts';
 import { splitPassthroughArgs } from '../../../plugin/passthrough/args.ts';
@@ -78,6 +79,14 @@ test('selfSignedCertificate :: a TLS client that trusts only this certificate co
   });
   assert.not.equal(refused, 'connected');
   server.close();
+});
+
+test('selfSignedCertificate :: every certificate is valid DER (random serials with leading zero bytes included)', () => {
+  // A serial starting 0x00 0x0X once made OpenSSL refuse about 1 certificate in 256.
+  for (let i = 0; i < 1500; i++) {
+    const kp = selfSignedCertificate(new Date());
+    createSecureContext({ cert: kp.cert, key: kp.key });
+  }
 });
 
 test.run();
