@@ -12,7 +12,7 @@ import { start as startKubelet, type FakeKubelet } from '../helpers/fake-kubelet
 import { makePki, type Pki } from '../helpers/certs.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { BINARY, kubectl, sock, startKubectlProxy, type Background, type RunResult } from '../helpers/processes.ts';
-import { follow, seedCluster, SKIP, stableX509, T0 } from './logs-fixtures.ts';
+import { follow, logsParityCases, seedCluster, SKIP, stableX509, T0 } from './logs-fixtures.ts';
 
 let dir: string;
 let pki: Pki;
@@ -56,75 +56,9 @@ async function parity(args: string[], opts: { sortLines?: boolean } = {}): Promi
   return { ours: a, theirs: b };
 }
 
-const cases: Array<[string, string[], { sortLines?: boolean }?]> = [
-  ['POD', ['single']],
-  ['pod/NAME', ['pod/single']],
-  ['po/NAME', ['po/single']],
-  ['other namespace', ['elsewhere', '-n', 'other']],
-  ['default container, Defaulted line', ['multi']],
-  ['-c', ['multi', '-c', 'sidecar']],
-  ['inline CONTAINER', ['multi', 'sidecar']],
-  ['-c with inline CONTAINER', ['multi', 'sidecar', '-c', 'app']],
-  ['unknown container', ['multi', '-c', 'nope']],
-  ['--all-containers', ['multi', '--all-containers'], { sortLines: true }],
-  ['--all-containers --prefix', ['multi', '--all-containers', '--prefix'], { sortLines: true }],
-  ['--all-containers with -c', ['multi', '--all-containers', '-c', 'app']],
-  ['ephemeral containers', ['debugged', '--all-containers=true', '--prefix'], { sortLines: true }],
-  ['default-container annotation', ['annotated']],
-  ['annotation naming no container', ['misannotated']],
-  ['deploy/NAME: Found N pods', ['deploy/web']],
-  ['deployment.apps/NAME --all-pods', ['deployment.apps/web', '--all-pods'], { sortLines: true }],
-  ['rs/NAME', ['rs/web-rs']],
-  ['svc/NAME', ['svc/web']],
-  ['svc without selector', ['svc/headless']],
-  ['a type without pods', ['cm/settings']],
-  ['job/NAME on a server without jobs', ['job/hello']],
-  ['sts/NAME on a server without statefulsets', ['sts/db']],
-  ['ds/NAME on a server without daemonsets', ['ds/agent']],
-  ['rc/NAME on a server without replicationcontrollers', ['rc/legacy']],
-  ['missing pod', ['nosuch']],
-  ['missing deployment', ['deploy/nope']],
-  ['unknown type', ['foo/bar']],
-  ['two slashes', ['a/b/c']],
-  ['-l (tail 10 each)', ['-l', 'app=web'], { sortLines: true }],
-  ['-l --tail --prefix', ['-l', 'app=web', '--tail=1', '--prefix'], { sortLines: true }],
-  ['-l matching nothing', ['-l', 'app=none']],
-  ['-l bad selector', ['-l', 'a b']],
-  ['no name', []],
-  ['name and -l', ['single', '-l', 'app=web']],
-  ['three arguments', ['a', 'b', 'c']],
-  ['--tail', ['single', '--tail=2']],
-  ['--tail=0', ['single', '--tail=0']],
-  ['--timestamps', ['single', '--timestamps']],
-  ['--since-time with an offset and a fraction', ['single', `--since-time=2024-01-02T05:04:07.5+02:00`]],
-  ['--since', ['recent', '--since=1h']],
-  ['--since rounding to 0', ['single', '--since=400ms']],
-  ['--limit-bytes', ['single', '--limit-bytes=7']],
-  ['-p', ['restarted', '-p']],
-  ['-p without a previous instance', ['single', '--previous']],
-  ['--since with --since-time', ['single', '--since=1s', `--since-time=2024-01-02T03:04:05Z`]],
-  ['negative --since', ['single', '--since=-1s']],
-  ['--tail below -1', ['single', '--tail=-2']],
-  ['negative --limit-bytes', ['single', '--limit-bytes=-1']],
-  ['bad --since-time', ['single', '--since-time=yesterday']],
-  ['--pod-running-timeout=0', ['single', '--pod-running-timeout=0']],
-  ['bad flag value', ['single', '--tail=x']],
-  ['container waiting', ['starting']],
-  ['--ignore-errors', ['-l', 'tier=mixed', '--all-containers', '--ignore-errors'], { sortLines: true }],
-  ['error without --ignore-errors', ['-l', 'stuck=yes', '--all-containers']],
-  ['unscheduled pod', ['pending']],
-  ['--insecure-skip-tls-verify-backend', ['single', SKIP]],
-  ['expired kubelet certificate', ['remote']],
-  ['expired kubelet certificate, skipped', ['remote', SKIP]],
-  ['-f to a limit', ['single', '-f', '--limit-bytes=9']],
-  ['-f over --max-log-requests', ['-f', '-l', 'app=web', '--max-log-requests=2']],
-  ['-f, several streams (each ends at its limit)', ['-f', '-l', 'app=web', '--max-log-requests=10', '--tail=1', '--limit-bytes=8', '--prefix'], { sortLines: true }],
-  ['deploy with no pods: timeout', ['deploy/empty', '--pod-running-timeout=1s']],
-];
-
-test(`parity :: ${cases.length} invocations`, async () => {
-  assert.ok(cases.length >= 30);
-  for (const [, args, opts] of cases) await parity(args, opts);
+test(`parity :: ${logsParityCases.length} invocations`, async () => {
+  assert.ok(logsParityCases.length >= 30);
+  for (const [, args, opts] of logsParityCases) await parity(args, opts);
 });
 
 test('parity :: a stream cut off without -f prints what came, then unexpected EOF', async () => {
