@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -38,6 +38,18 @@ export function kc(): KubeconfigBuilder {
   return new KubeconfigBuilder();
 }
 
+const madeDirs: string[] = [];
+let cleanupHooked = false;
+
+/** A fresh folder under the system temp dir, removed when the test process exits. */
 export function tempDir(prefix = 'ksock-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  if (!cleanupHooked) {
+    cleanupHooked = true;
+    process.on('exit', () => {
+      for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }
