@@ -6,7 +6,7 @@ PREFIX ?= $(HOME)/.local/bin
 STAMP := node_modules/.package-lock.json
 
 
-.PHONY: all build deps typecheck test test-unit test-e2e test-real control-plane demo demo-quick bench install uninstall clean
+.PHONY: all build deps typecheck test test-unit test-e2e test-real fuzz control-plane demo demo-quick bench install uninstall clean
 
 all: build
 
@@ -38,6 +38,11 @@ test: build control-plane
 
 control-plane:
 	scripts/control-plane build
+
+# Long hardening runs, not in CI: property tests try many more inputs with a
+# fresh seed (printed, replay with KSOCK_FUZZ_SEED=N), and load tests run longer.
+fuzz: build
+	KSOCK_FUZZ=1 $(NODE) test/run.ts unit e2e
 
 test-unit: deps
 	$(NODE) test/run.ts unit
