@@ -34,8 +34,8 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
   let client: Promise<KubeClient> | undefined;
   let discovery: Promise<Discovery & { fromCache: boolean }> | undefined;
   const restConfig = () => {
-    config ??= import('../kube/client-config.ts').then((m) => {
-      const c = m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
+    config ??= import('../kube/client-config.ts').then(async (m) => {
+      const c = await m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
       klog.info(6, 'loader.ts', `Config loaded from ${describeSource(kubeFlags, ctx)}`);
       return c;
     });

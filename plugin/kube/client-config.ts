@@ -90,11 +90,11 @@ export interface ClientConfigInputs {
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Loads the kubeconfig files and resolves the client configuration, as kubectl's ToRESTConfig. */
-export function resolveClientConfig(inputs: ClientConfigInputs): RestConfig {
+export async function resolveClientConfig(inputs: ClientConfigInputs): Promise<RestConfig> {
   const { flags } = inputs;
   // kubectl validates --request-timeout before anything else (it is part of the overrides).
   const timeoutMs = flags.requestTimeout ? toConfigError(() => parseRequestTimeout(flags.requestTimeout as string)) : 0;
-  const merged = loadKubeconfig({ explicitPath: flags.kubeconfig, env: inputs.env, home: inputs.home, cwd: inputs.cwd });
+  const merged = await loadKubeconfig({ explicitPath: flags.kubeconfig, env: inputs.env, home: inputs.home, cwd: inputs.cwd });
   const inCluster = inClusterConfig(merged, inputs);
   if (inCluster) return { ...inCluster, timeoutMs };
   return selectFromKubeconfig(merged, inputs, timeoutMs);

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Ctx } from '../context.ts';
 import { ConnectError, SockError } from '../errors.ts';
 import type { Klog } from '../klog.ts';
@@ -10,6 +10,7 @@ import type { RestConfig } from './client-config.ts';
 import { apiErrorFrom, type ErrorContext } from './status-error.ts';
 import { logRequest, logResponse } from './request-log.ts';
 import { userAgent } from '../version-info.ts';
+import { directGet, directTarget, type DirectResponse, type DirectTarget } from './logs/direct-reader.ts';
 
 export interface KubeRequest {
   method?: string;
@@ -39,6 +40,8 @@ export class KubeClient {
   readonly #klog: Klog;
   readonly #auth: Authenticator;
   #transport: Transport | undefined;
+  /** Where plain GETs go without undici; null when the direct reader does not apply. */
+  #direct: DirectTarget | null | undefined;
 
   constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
     this.#ctx = ctx;
@@ -89,9 +92,14 @@ export class KubeClient {
   }
 
   async #sendOnce(req: KubeRequest): Promise<KubeResponse> {
-    const transport = await this.#getTransport();
     const method = req.method ?? 'GET';
-    const path = transport.basePath + req.path + queryString(req, this.config.timeoutMs);
+    const pathAndQuery = req.path + queryString(req, this.config.timeoutMs);
+    if (method === 'GET' && req.body === undefined && req.headers === undefined) {
+      const direct = this.#directTarget();
+      if (direct) return this.#sendDirect(direct, pathAndQuery, req.accept ?? 'application/json, */*');
+    }
+    const transport = await this.#getTransport();
+    const path = transport.basePath + pathAndQuery;
     const headers: Record<string, string | string[]> = {
       accept: req.accept ?? 'application/json, */*',
       'user-agent': userAgent(),
@@ -120,6 +128,28 @@ export class KubeClient {
     } catch (err) {
       throw this.#transportError(err, method, url, started);
     }
+  }
+
+  /**
+   * A plain GET with nothing to authenticate, log or time out (the direct
+   * reader's conditions) skips undici: on a socket to a proxy, loading and
+   * compiling undici (its HTTP parser is WebAssembly) is most of a short
+   * command's start-up. Requests, answers and errors are the same.
+   */
+  async #sendDirect(target: DirectTarget, path: string, accept: string): Promise<KubeResponse> {
+    let res;
+    try {
+      res = await directGet(target, path, this.#ctx.signal, accept);
+    } catch (err) {
+      if (err instanceof ConnectError) this.#klog.info(4, 'client.ts', `Connection error: GET ${this.config.address.display}${target.basePath}${path}: ${err.detail}`);
+      throw err;
+    }
+    return { status: res.status, statusText: statusText(res.status), headers: res.headers, body: readableOf(res) };
+  }
+
+  #directTarget(): DirectTarget | undefined {
+    if (this.#direct === undefined) this.#direct = directTarget(this.config, this.#ctx.env, this.#klog.level) ?? null;
+    return this.#direct ?? undefined;
   }
 
   #transportError(err: unknown, method: string, url: string, started: number): Error {
@@ -161,6 +191,38 @@ function queryString(req: KubeRequest, timeoutMs: number): string {
 
 function isStream(body: unknown): boolean {
   return body !== undefined && typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
+}
+
+/**
+ * The direct reader's body as a Readable of copies (the reader reuses one
+ * buffer, a Readable's consumers may keep pieces). Destroying it closes the
+ * connection at once, even while a read waits on an endless stream (a
+ * generator's return() would wait for that read first).
+ */
+function readableOf(res: DirectResponse): Readable {
+  const pieces = res.body;
+  let reading = false;
+  return new Readable({
+    read() {
+      if (reading) return;
+      reading = true;
+      const pump = async (): Promise<void> => {
+        for (;;) {
+          const { value, done } = await pieces.next();
+          if (done) return void this.push(null);
+          if (!this.push(Buffer.from(value))) return;
+        }
+      };
+      pump().then(
+        () => (reading = false),
+        (err: Error) => this.destroy(err),
+      );
+    },
+    destroy(err, callback) {
+      res.close();
+      callback(err);
+    },
+  });
 }
 
 /** Reads a whole (small) response body as text. */

@@ -1,10 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { resolveServerAddress } from '../transport/address.ts';
 import type { AuthInfo, Cluster, Context, MergedKubeconfig } from './kubeconfig-types.ts';
-import { checkKubeconfigTypes } from './kubeconfig-schema.ts';
 
 /** Where kubeconfig files come from: --kubeconfig, else $KUBECONFIG, else ~/.kube/config. */
 export interface KubeconfigSources {
@@ -38,16 +35,21 @@ export function kubeconfigPaths(src: KubeconfigSources): { paths: string[]; expl
   return { paths: [join(src.home, '.kube', 'config')], explicit: false };
 }
 
-/** Reads and merges the kubeconfig files as kubectl does. */
-export function loadKubeconfig(src: KubeconfigSources): MergedKubeconfig {
+/**
+ * Reads and merges the kubeconfig files as kubectl does. The YAML parser is
+ * loaded only when there is a file to parse: `--server` alone needs none, and
+ * loading it is a tenth of a short command's start-up.
+ */
+export async function loadKubeconfig(src: KubeconfigSources): Promise<MergedKubeconfig> {
   const { paths, explicit } = kubeconfigPaths(src);
-  const files: KubeconfigFile[] = [];
+  const texts: [string, string][] = [];
   for (const path of paths) {
     const text = readKubeconfigText(path, explicit, src.cwd);
-    if (text === undefined) continue;
-    files.push(parseKubeconfigFile(path, text, src.home));
+    if (text !== undefined) texts.push([path, text]);
   }
-  return mergeKubeconfigs(files);
+  if (texts.length === 0) return mergeKubeconfigs([]);
+  const { parseKubeconfigFile } = await import('./kubeconfig-file.ts');
+  return mergeKubeconfigs(texts.map(([path, text]) => parseKubeconfigFile(path, text, src.home)));
 }
 
 function readKubeconfigText(path: string, explicit: boolean, cwd: string): string | undefined {
@@ -71,68 +73,6 @@ function displayPath(path: string, cwd: string): string {
   return path.startsWith(cwd + '/') ? path.slice(cwd.length + 1) : path;
 }
 
-/** Parses one kubeconfig file's text. Exported for table-driven tests. */
-export function parseKubeconfigFile(path: string, text: string, home: string): KubeconfigFile {
-  let doc: unknown;
-  try {
-    // go-yaml (sigs.k8s.io/yaml) reads YAML 1.1: `yes`, `on`, `y` are booleans there too.
-    doc = parseYaml(text, { version: '1.1', uniqueKeys: false, prettyErrors: false }) ?? {};
-  } catch (err) {
-    throw new ConfigError(`error loading config file "${path}": yaml: ${firstLine((err as Error).message)}`);
-  }
-  const problem = checkKubeconfigTypes(doc);
-  if (problem) throw new ConfigError(`error loading config file "${path}": ${problem}`);
-  const obj = doc as Record<string, unknown>;
-  const dir = dirname(path);
-  const file: KubeconfigFile = { path, clusters: [], users: [], contexts: [] };
-  if (typeof obj['current-context'] === 'string' && obj['current-context'] !== '') file.currentContext = obj['current-context'];
-  for (const { name, value } of namedEntries(obj['clusters'], 'cluster')) {
-    file.clusters.push([name, resolveClusterPaths({ ...(value as Cluster) }, dir, home)]);
-  }
-  for (const { name, value } of namedEntries(obj['users'], 'user')) {
-    file.users.push([name, resolveUserPaths({ ...(value as AuthInfo) }, dir)]);
-  }
-  for (const { name, value } of namedEntries(obj['contexts'], 'context')) file.contexts.push([name, { ...(value as Context) }]);
-  return file;
-}
-
-function namedEntries(list: unknown, key: string): { name: string; value: unknown }[] {
-  if (!Array.isArray(list)) return [];
-  return list
-    .filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object')
-    .map((e) => ({ name: String(e['name'] ?? ''), value: e[key] ?? {} }));
-}
-
-/**
- * client-go ResolveLocalPaths: file references in a kubeconfig are relative to
- * that file's folder. A relative socket path in `server` follows the same rule.
- */
-function resolveClusterPaths(c: Cluster, dir: string, home: string): Cluster {
-  if (c['certificate-authority']) c['certificate-authority'] = resolvePath(c['certificate-authority'], dir);
-  if (c.server) {
-    try {
-      const address = resolveServerAddress(c.server, { baseDir: dir, home, defaultTLS: false });
-      if (address.transport === 'unix') c.server = address.display;
-    } catch {
-      // Left as written: the error surfaces when (and only if) this cluster is used.
-    }
-  }
-  return c;
-}
-
-function resolveUserPaths(u: AuthInfo, dir: string): AuthInfo {
-  if (u['client-certificate']) u['client-certificate'] = resolvePath(u['client-certificate'], dir);
-  if (u['client-key']) u['client-key'] = resolvePath(u['client-key'], dir);
-  if (u.tokenFile) u.tokenFile = resolvePath(u.tokenFile, dir);
-  // Only a command with a path separator is file-relative; a bare name is looked up on PATH.
-  if (u.exec?.command && u.exec.command.includes('/')) u.exec = { ...u.exec, command: resolvePath(u.exec.command, dir) };
-  return u;
-}
-
-function resolvePath(p: string, dir: string): string {
-  return p === '' || isAbsolute(p) ? p : join(dir, p);
-}
-
 /**
  * client-go's merge: the first file to set a named cluster, user or context wins
  * whole; the first file to set current-context wins.
@@ -152,8 +92,4 @@ export function mergeKubeconfigs(files: readonly KubeconfigFile[]): MergedKubeco
     for (const [name, c] of file.contexts) if (!merged.contexts.has(name)) merged.contexts.set(name, c);
   }
   return merged;
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
 }

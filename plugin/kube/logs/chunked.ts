@@ -18,6 +18,8 @@ export class HeadParser {
   push(piece: Buffer): { head: ResponseHead; rest: Buffer } | undefined {
     const start = Math.max(0, this.#bytes.length - 3);
     this.#bytes = Buffer.concat([this.#bytes, piece]);
+    // Like Go's and undici's parsers: a peer that does not begin "HTTP/" is not speaking HTTP, whether or not it ever sends a blank line.
+    if (!'HTTP/'.startsWith(this.#bytes.toString('latin1', 0, Math.min(5, this.#bytes.length)))) throw malformed();
     const end = this.#bytes.indexOf('\r\n\r\n', start);
     if (end === -1) {
       if (this.#bytes.length > 1 << 20) throw malformed();

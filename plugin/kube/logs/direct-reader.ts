@@ -52,9 +52,9 @@ function droppedError(): Error {
   return Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
 }
 
-/** GET `path` (with its query) and resolve once the response head is in. */
-export function directGet(target: DirectTarget, path: string, signal: AbortSignal): Promise<DirectResponse> {
-  return new Promise((resolve, reject) => new DirectExchange(target, path, signal, resolve, reject).start());
+/** GET `path` (with its query) and resolve once the response head is in. `accept` is the Accept header. */
+export function directGet(target: DirectTarget, path: string, signal: AbortSignal, accept = 'application/json, */*'): Promise<DirectResponse> {
+  return new Promise((resolve, reject) => new DirectExchange(target, path, accept, signal, resolve, reject).start());
 }
 
 class DirectExchange {
@@ -70,13 +70,15 @@ class DirectExchange {
 
   readonly target: DirectTarget;
   readonly path: string;
+  readonly accept: string;
   readonly signal: AbortSignal;
   readonly resolve: (r: DirectResponse) => void;
   readonly reject: (err: unknown) => void;
 
-  constructor(target: DirectTarget, path: string, signal: AbortSignal, resolve: (r: DirectResponse) => void, reject: (err: unknown) => void) {
+  constructor(target: DirectTarget, path: string, accept: string, signal: AbortSignal, resolve: (r: DirectResponse) => void, reject: (err: unknown) => void) {
     this.target = target;
     this.path = path;
+    this.accept = accept;
     this.signal = signal;
     this.resolve = resolve;
     this.reject = reject;
@@ -103,7 +105,7 @@ class DirectExchange {
     const lines = [
       `GET ${this.target.basePath}${this.path} HTTP/1.1`,
       `Host: ${this.target.host}`,
-      'Accept: application/json, */*',
+      `Accept: ${this.accept}`,
       `User-Agent: ${userAgent()}`,
       'Connection: close',
     ];
@@ -145,7 +147,8 @@ class DirectExchange {
     if (this.#finished || this.#failure) return;
     this.#failure = err;
     this.#sock?.destroy();
-    if (!this.#decoder) this.reject(err);
+    // Before the head, the failure is the connection's (garbage, an early hang-up): kubectl's wording for it.
+    if (!this.#decoder) this.reject(toConnectError(err, this.target.address) ?? err);
     this.#wake?.();
   }
 

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveClientConfig, type KubeFlags } from '../../../plugin/kube/client-config.ts';
 import { kc, tempDir } from '../../helpers/kubeconfig-builder.ts';
+import { failureOf } from '../../helpers/rejection.ts';
 
 const dir = tempDir();
 const config = kc()
@@ -24,8 +25,8 @@ const config = kc()
 const resolve = (flags: KubeFlags = {}, env: Record<string, string> = {}) =>
   resolveClientConfig({ flags: { kubeconfig: config, ...flags }, env, home: '/home/u', cwd: dir });
 
-test('resolveClientConfig :: current context, its namespace, CA and credentials over TLS', () => {
-  const c = resolve();
+test('resolveClientConfig :: current context, its namespace, CA and credentials over TLS', async () => {
+  const c = await resolve();
   assert.is(c.contextName, 'tls-ctx');
   assert.is(c.namespace, 'team');
   assert.is(c.address.transport === 'tcp' && c.address.url.href, 'https://127.0.0.1:6443/');
@@ -35,35 +36,35 @@ test('resolveClientConfig :: current context, its namespace, CA and credentials 
   assert.equal(c.impersonate, { user: 'bob', uid: undefined, groups: ['g1'], extra: {} });
 });
 
-test('resolveClientConfig :: --server clears the kubeconfig tls-server-name unless given too', () => {
-  assert.is(resolve({ server: 'https://10.0.0.1:6443' }).tls.serverName, undefined);
-  assert.is(resolve({ server: 'https://10.0.0.1:6443', tlsServerName: 'x' }).tls.serverName, 'x');
+test('resolveClientConfig :: --server clears the kubeconfig tls-server-name unless given too', async () => {
+  assert.is((await resolve({ server: 'https://10.0.0.1:6443' })).tls.serverName, undefined);
+  assert.is((await resolve({ server: 'https://10.0.0.1:6443', tlsServerName: 'x' })).tls.serverName, 'x');
 });
 
-test('resolveClientConfig :: -n beats the context namespace; default is "default"', () => {
-  assert.is(resolve({ namespace: 'other' }).namespace, 'other');
-  assert.is(resolve({ context: 'sock-ctx' }).namespace, 'default');
+test('resolveClientConfig :: -n beats the context namespace; default is "default"', async () => {
+  assert.is((await resolve({ namespace: 'other' })).namespace, 'other');
+  assert.is((await resolve({ context: 'sock-ctx' })).namespace, 'default');
 });
 
-test('resolveClientConfig :: a socket server never carries credentials', () => {
-  const c = resolve({ context: 'sock-ctx' });
+test('resolveClientConfig :: a socket server never carries credentials', async () => {
+  const c = await resolve({ context: 'sock-ctx' });
   assert.is(c.address.transport, 'unix');
   assert.equal(c.credentials, {});
   assert.ok(c.credentialsDropped);
 });
 
-test('resolveClientConfig :: --server unix:// over a TLS context drops the token too', () => {
-  const c = resolve({ server: '/run/other.sock' });
+test('resolveClientConfig :: --server unix:// over a TLS context drops the token too', async () => {
+  const c = await resolve({ server: '/run/other.sock' });
   assert.equal(c.credentials, {});
 });
 
-test('resolveClientConfig :: a context whose cluster is missing falls back to localhost:8080, as kubectl', () => {
-  const c = resolve({ context: 'dangling' });
+test('resolveClientConfig :: a context whose cluster is missing falls back to localhost:8080, as kubectl', async () => {
+  const c = await resolve({ context: 'dangling' });
   assert.is(c.address.transport === 'tcp' && c.address.hostPort, 'localhost:8080');
 });
 
-test('resolveClientConfig :: KUBERNETES_MASTER is the default server', () => {
-  const c = resolve({ context: 'no-server' }, { KUBERNETES_MASTER: 'http://10.1.1.1:8080' });
+test('resolveClientConfig :: KUBERNETES_MASTER is the default server', async () => {
+  const c = await resolve({ context: 'no-server' }, { KUBERNETES_MASTER: 'http://10.1.1.1:8080' });
   assert.is(c.address.transport === 'tcp' && c.address.hostPort, '10.1.1.1:8080');
 });
 
@@ -77,25 +78,24 @@ const failures: [KubeFlags, string][] = [
   [{ server: 'unix://' }, 'unsupported server address "unix://": use one of unix:///path/to.sock, unix:/path/to.sock, /path/to.sock, ~/path/to.sock, https+unix:///path/to.sock, tcp://host[:port], http://host[:port], https://host[:port], host:port'],
 ];
 for (const [flags, message] of failures) {
-  test(`resolveClientConfig :: ${JSON.stringify(flags)} fails in kubectl's words`, () => {
-    assert.throws(() => resolve(flags), (e: Error) => e.message === message);
+  test(`resolveClientConfig :: ${JSON.stringify(flags)} fails in kubectl's words`, async () => {
+    assert.is(await failureOf(resolve(flags)).then((e) => e.message), message);
   });
 }
 
-test('resolveClientConfig :: a current-context that names no context is an invalid configuration', () => {
+test('resolveClientConfig :: a current-context that names no context is an invalid configuration', async () => {
   const file = kc().current('gone').write(join(dir, 'gone.kubeconfig'));
-  assert.throws(
-    () => resolveClientConfig({ flags: { kubeconfig: file }, env: {}, home: '/h', cwd: dir }),
-    (e: Error & { invalidConfiguration?: boolean }) => e.message === 'context was not found for specified context: gone' && e.invalidConfiguration === true,
-  );
+  const e = await failureOf(resolveClientConfig({ flags: { kubeconfig: file }, env: {}, home: '/h', cwd: dir }));
+  assert.is(e.message, 'context was not found for specified context: gone');
+  assert.is((e as Error & { invalidConfiguration?: boolean }).invalidConfiguration, true);
 });
 
-test('resolveClientConfig :: in-cluster config when nothing is configured', () => {
+test('resolveClientConfig :: in-cluster config when nothing is configured', async () => {
   const sa = join(dir, 'sa');
   mkdirSync(sa, { recursive: true });
   writeFileSync(join(sa, 'token'), 'sa-token\n');
   writeFileSync(join(sa, 'namespace'), 'pods-ns');
-  const c = resolveClientConfig({
+  const c = await resolveClientConfig({
     flags: {},
     env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' },
     home: join(dir, 'empty-home'),

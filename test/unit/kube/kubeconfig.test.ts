@@ -2,8 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubeconfigPaths, loadKubeconfig, mergeKubeconfigs, parseKubeconfigFile } from '../../../plugin/kube/kubeconfig.ts';
+import { kubeconfigPaths, loadKubeconfig, mergeKubeconfigs } from '../../../plugin/kube/kubeconfig.ts';
+import { parseKubeconfigFile } from '../../../plugin/kube/kubeconfig-file.ts';
 import { kc, tempDir } from '../../helpers/kubeconfig-builder.ts';
+import { failureOf } from '../../helpers/rejection.ts';
 
 const dir = tempDir();
 const a = kc()
@@ -25,8 +27,8 @@ const b = kc()
 const load = (KUBECONFIG: string, explicitPath?: string) =>
   loadKubeconfig({ env: { KUBECONFIG }, home: '/home/u', cwd: dir, explicitPath });
 
-test('mergeKubeconfigs :: first file wins for named entries and current-context (a:b)', () => {
-  const m = load(`${a}:${b}`);
+test('mergeKubeconfigs :: first file wins for named entries and current-context (a:b)', async () => {
+  const m = await load(`${a}:${b}`);
   assert.is(m.currentContext, 'ctx-a');
   assert.is(m.clusters.get('shared')?.server, 'https://a.example:6443');
   // Whole entries win: b's tls-server-name does not leak into a's cluster.
@@ -35,15 +37,15 @@ test('mergeKubeconfigs :: first file wins for named entries and current-context 
   assert.ok(m.clusters.has('only-b') && m.users.has('bob') && m.contexts.has('ctx-b'));
 });
 
-test('mergeKubeconfigs :: order reversed (b:a)', () => {
-  const m = load(`${b}:${a}`);
+test('mergeKubeconfigs :: order reversed (b:a)', async () => {
+  const m = await load(`${b}:${a}`);
   assert.is(m.currentContext, 'ctx-b');
   assert.is(m.clusters.get('shared')?.server, 'https://b.example:6443');
   assert.is(m.users.get('alice')?.token, 'from-b');
 });
 
-test('loadKubeconfig :: relative paths resolve against their own file', () => {
-  const m = load(`${a}:${b}`);
+test('loadKubeconfig :: relative paths resolve against their own file', async () => {
+  const m = await load(`${a}:${b}`);
   assert.is(m.clusters.get('shared')?.['certificate-authority'], join(dir, 'a', 'ca.crt'));
   assert.is(m.clusters.get('only-a')?.server, `unix://${join(dir, 'a', 'kube.sock')}`);
   assert.is(m.users.get('bob')?.tokenFile, join(dir, 'b', 'tok'));
@@ -59,13 +61,13 @@ test('kubeconfigPaths :: --kubeconfig beats KUBECONFIG; default is ~/.kube/confi
   assert.equal(kubeconfigPaths({ env: {}, home: '/h', cwd: '/' }).paths, ['/h/.kube/config']);
 });
 
-test('loadKubeconfig :: missing KUBECONFIG files are skipped', () => {
-  const m = load(`${join(dir, 'missing')}:${b}`);
+test('loadKubeconfig :: missing KUBECONFIG files are skipped', async () => {
+  const m = await load(`${join(dir, 'missing')}:${b}`);
   assert.is(m.currentContext, 'ctx-b');
 });
 
-test('loadKubeconfig :: a missing --kubeconfig is an error in kubectl words', () => {
-  assert.throws(() => load('', '/nonexistent/config'), (e: Error) => e.message === 'stat /nonexistent/config: no such file or directory');
+test('loadKubeconfig :: a missing --kubeconfig is an error in kubectl words', async () => {
+  assert.is((await failureOf(load('', '/nonexistent/config'))).message, 'stat /nonexistent/config: no such file or directory');
 });
 
 test('parseKubeconfigFile :: broken YAML names the file', () => {
@@ -89,9 +91,9 @@ test('parseKubeconfigFile :: an empty file is an empty config', () => {
   assert.equal(mergeKubeconfigs([f]).clusters.size, 0);
 });
 
-test('loadKubeconfig :: a directory is not a kubeconfig', () => {
+test('loadKubeconfig :: a directory is not a kubeconfig', async () => {
   writeFileSync(join(dir, 'plain'), 'x');
-  assert.throws(() => load('', dir), /is a directory/);
+  assert.match((await failureOf(load('', dir))).message, /is a directory/);
 });
 
 test.run();

@@ -91,7 +91,7 @@ export async function startHarness(port: number, caPath: string, opts: Partial<O
     .current('c')
     .write(join(dir, 'config'));
   const { ctx, out, err, abort } = testCtx({ cwd: dir });
-  const config = resolveClientConfig({ flags: { kubeconfig }, env: {}, home: dir, cwd: dir });
+  const config = await resolveClientConfig({ flags: { kubeconfig }, env: {}, home: dir, cwd: dir });
   const klog = newKlog(0, err, () => new Date(), 4242);
   const records: AccessRecord[] = [];
   const sock = join(dir, 'relay.sock');

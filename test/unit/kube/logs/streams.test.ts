@@ -34,11 +34,13 @@ function config(server: string): RestConfig {
 test.before(async () => {
   api = await startFakeApiServer({ unixSocket: join(dir, 'api.sock'), tcp: true });
   const { ctx } = testCtx();
-  kube = new KubeClient(ctx, config(api.unixUrl as string), newKlog(0, ctx.streams.errOut, () => new Date(), 1));
   const direct = directTarget(config(api.unixUrl as string), {}, 0);
   const directTcp = directTarget(config(api.httpUrl as string), {}, 0);
   assert.ok(direct && directTcp);
-  clients['undici'] = () => viaKubeClient(kube, () => new KubeClient(ctx, config(api.unixUrl as string), newKlog(0, ctx.streams.errOut, () => new Date(), 1)));
+  // At -v=6 the KubeClient logs its requests, which only its undici path does (plain GETs go direct otherwise).
+  const undici = () => new KubeClient(ctx, config(api.unixUrl as string), newKlog(6, new Capture(), () => new Date(), 1));
+  kube = undici();
+  clients['undici'] = () => viaKubeClient(kube, undici);
   clients['direct unix'] = () => viaDirectReader(direct, new AbortController().signal);
   clients['direct tcp'] = () => viaDirectReader(directTcp, new AbortController().signal);
   for (const [name, containers] of [['p1', ['a', 'b']], ['p2', ['a']]] as const) {

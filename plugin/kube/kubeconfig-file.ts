@@ -1,0 +1,75 @@
+// One kubeconfig file's text → its clusters, users and contexts, with relative
+// paths resolved against the file's folder (client-go ResolveLocalPaths).
+import { dirname, isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../errors.ts';
+import { resolveServerAddress } from '../transport/address.ts';
+import type { AuthInfo, Cluster, Context } from './kubeconfig-types.ts';
+import type { KubeconfigFile } from './kubeconfig.ts';
+import { checkKubeconfigTypes } from './kubeconfig-schema.ts';
+
+/** Parses one kubeconfig file's text. Exported for table-driven tests. */
+export function parseKubeconfigFile(path: string, text: string, home: string): KubeconfigFile {
+  let doc: unknown;
+  try {
+    // go-yaml (sigs.k8s.io/yaml) reads YAML 1.1: `yes`, `on`, `y` are booleans there too.
+    doc = parseYaml(text, { version: '1.1', uniqueKeys: false, prettyErrors: false }) ?? {};
+  } catch (err) {
+    throw new ConfigError(`error loading config file "${path}": yaml: ${firstLine((err as Error).message)}`);
+  }
+  const problem = checkKubeconfigTypes(doc);
+  if (problem) throw new ConfigError(`error loading config file "${path}": ${problem}`);
+  const obj = doc as Record<string, unknown>;
+  const dir = dirname(path);
+  const file: KubeconfigFile = { path, clusters: [], users: [], contexts: [] };
+  if (typeof obj['current-context'] === 'string' && obj['current-context'] !== '') file.currentContext = obj['current-context'];
+  for (const { name, value } of namedEntries(obj['clusters'], 'cluster')) {
+    file.clusters.push([name, resolveClusterPaths({ ...(value as Cluster) }, dir, home)]);
+  }
+  for (const { name, value } of namedEntries(obj['users'], 'user')) {
+    file.users.push([name, resolveUserPaths({ ...(value as AuthInfo) }, dir)]);
+  }
+  for (const { name, value } of namedEntries(obj['contexts'], 'context')) file.contexts.push([name, { ...(value as Context) }]);
+  return file;
+}
+
+function namedEntries(list: unknown, key: string): { name: string; value: unknown }[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object')
+    .map((e) => ({ name: String(e['name'] ?? ''), value: e[key] ?? {} }));
+}
+
+/**
+ * client-go ResolveLocalPaths: file references in a kubeconfig are relative to
+ * that file's folder. A relative socket path in `server` follows the same rule.
+ */
+function resolveClusterPaths(c: Cluster, dir: string, home: string): Cluster {
+  if (c['certificate-authority']) c['certificate-authority'] = resolvePath(c['certificate-authority'], dir);
+  if (c.server) {
+    try {
+      const address = resolveServerAddress(c.server, { baseDir: dir, home, defaultTLS: false });
+      if (address.transport === 'unix') c.server = address.display;
+    } catch {
+      // Left as written: the error surfaces when (and only if) this cluster is used.
+    }
+  }
+  return c;
+}
+
+function resolveUserPaths(u: AuthInfo, dir: string): AuthInfo {
+  if (u['client-certificate']) u['client-certificate'] = resolvePath(u['client-certificate'], dir);
+  if (u['client-key']) u['client-key'] = resolvePath(u['client-key'], dir);
+  if (u.tokenFile) u.tokenFile = resolvePath(u.tokenFile, dir);
+  // Only a command with a path separator is file-relative; a bare name is looked up on PATH.
+  if (u.exec?.command && u.exec.command.includes('/')) u.exec = { ...u.exec, command: resolvePath(u.exec.command, dir) };
+  return u;
+}
+
+function resolvePath(p: string, dir: string): string {
+  return p === '' || isAbsolute(p) ? p : join(dir, p);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
