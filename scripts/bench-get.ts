@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeApiServer, type FakeApiServer } from '../test/helpers/fake-apiserver.ts';
+import { evictFromPageCache, median, recordResult } from './bench/results.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
@@ -104,11 +105,6 @@ function runOnce(cmd: string, args: string[], env: NodeJS.ProcessEnv, statsFile:
   });
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 interface Client {
   name: string;
@@ -118,7 +114,8 @@ interface Client {
 
 /** Both clients, warmed, then RUNS interleaved runs each (so drift in machine load hits both alike). */
 async function measure(clients: Client[], args: string[], env: NodeJS.ProcessEnv, stats: string, label: string): Promise<Result[]> {
-  // Warm: discovery caches, the replay cache, and the page cache for both binaries.
+  // Warm: discovery caches, the replay cache, and the page cache for both binaries (paged in alike).
+  evictFromPageCache(clients.map((c) => c.cmd));
   for (const c of clients) for (let i = 0; i < 2; i++) await runOnce(c.cmd, [...c.base, ...args], env, stats);
   // Like for like: both must print the same table. (Asynchronously: the fake answers from this process.)
   const run = promisify(execFile);
@@ -209,6 +206,18 @@ function report(results: Result[]): void {
     console.log(`${r.case.padEnd(12)}${r.client.padEnd(22)}${r.ms.toFixed(1).padStart(9)}${r.cpuMs.toFixed(0).padStart(8)}${rss.padStart(15)}   ${ratio}`);
   }
   console.log('\ngoals: 5 pods <= 1.0x kubectl time; 5,000 pods <= 0.8x kubectl time and RSS <= kubectl');
+  const goals: Record<string, { ms?: number; rss?: number }> = { '5 pods': { ms: 1.0 }, '5,000 pods': { ms: 0.8, rss: 1.0 } };
+  for (const c of Object.keys(goals)) {
+    const k = results.find((x) => x.case === c && x.client.startsWith('kubectl ('));
+    const s = results.find((x) => x.case === c && x.client.startsWith('kubectl sock'));
+    if (!k || !s) continue;
+    const labels = { kubectlLabel: `kubectl ${k.client.replace(/^kubectl /, '')}`, sockLabel: s.client };
+    const g = goals[c] ?? {};
+    const goal = (limit: number | undefined, kv: number, sv: number) =>
+      limit === undefined ? {} : { goal: `≤ ${limit.toFixed(1)}× kubectl`, met: sv <= limit * kv };
+    recordResult({ bench: 'get', case: `get pods, ${c}`, metric: 'median wall time', unit: 'ms', ...labels, kubectl: k.ms, sock: s.ms, better: 'lower', ...goal(g.ms, k.ms, s.ms) });
+    recordResult({ bench: 'get', case: `get pods, ${c}`, metric: 'peak RSS (median of runs)', unit: 'MiB', ...labels, kubectl: k.rssKb / 1024, sock: s.rssKb / 1024, better: 'lower', ...goal(g.rss, k.rssKb, s.rssKb) });
+  }
 }
 
 main().catch((err: unknown) => {

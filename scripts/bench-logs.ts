@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { startFakeApiServer } from '../test/helpers/fake-apiserver.ts';
 import { generatedLog, generatedSize } from '../test/helpers/fake-apiserver/generated-log.ts';
 import { BINARY, KUBECTL } from '../test/helpers/processes.ts';
+import { evictFromPageCache, recordResult } from './bench/results.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, def: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || def : def);
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     console.log(`logs of ${mib} MiB, no -f, best of ${repeat} runs; server: ${sock} (kubectl: ${api.httpUrl})`);
     console.log(`${'client'.padEnd(13)} ${'sink'.padEnd(8)} ${'wall'.padStart(9)} ${'rate'.padStart(12)} ${'peak RSS'.padStart(11)}`);
     const results: Measure[] = [];
+    evictFromPageCache([BINARY, KUBECTL]);
     for (const sink of ['devnull', 'pipe'] as const) {
       for (const [name, command] of clients) {
         const m = await best(name, command, sink, dir);
@@ -101,9 +103,24 @@ async function main(): Promise<void> {
       }
     }
     if (checkGoals) reportGoals(results);
+    record(results);
   } finally {
     await api.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function record(results: Measure[]): void {
+  const get = (client: string, sink: Measure['sink']): Measure => results.find((m) => m.client === client && m.sink === sink) as Measure;
+  const labels = { kubectlLabel: 'kubectl logs (http)', sockLabel: 'kubectl sock logs (unix)' };
+  for (const sink of ['devnull', 'pipe'] as const) {
+    const [k, s] = [get('kubectl', sink), get('kubectl-sock', sink)];
+    const rate = (m: Measure) => BYTES / 1024 / 1024 / m.seconds;
+    const where = sink === 'devnull' ? 'to /dev/null' : 'into a pipe';
+    recordResult({ bench: 'logs', case: `${mib} MiB log ${where}`, metric: 'throughput (best run)', unit: 'MiB/s', ...labels, kubectl: rate(k), sock: rate(s), better: 'higher',
+      goal: `≥ ${GOALS.vsKubectl}× kubectl`, met: rate(s) >= GOALS.vsKubectl * rate(k) });
+    recordResult({ bench: 'logs', case: `${mib} MiB log ${where}`, metric: 'peak RSS', unit: 'MiB', ...labels, kubectl: k.rssMiB, sock: s.rssMiB, better: 'lower',
+      goal: `≤ ${GOALS.rssMiB} MiB`, met: s.rssMiB <= GOALS.rssMiB });
   }
 }
 

@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeApiServer, type FakeApiServer } from '../test/helpers/fake-apiserver.ts';
+import { evictFromPageCache, median, recordResult } from './bench/results.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
@@ -77,11 +78,6 @@ function output(c: Client, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => execFile(c.cmd, c.args(), { env: { ...env, ...c.env } }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function main(): Promise<void> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build first`);
@@ -102,6 +98,7 @@ async function main(): Promise<void> {
   ];
   const stats = join(dir, 'time.out');
   try {
+    evictFromPageCache([BINARY, KUBECTL]);
     for (const c of clients) for (let i = 0; i < 2; i++) await runOnce(c, env, stats);
     // Like for like (and asynchronously: the fake API server runs in this process).
     const outputs = await Promise.all(clients.filter((c) => !c.silent).map((c) => output(c, env)));
@@ -123,6 +120,8 @@ function report(rows: Array<{ name: string; ms: number; cpuMs: number }>): void 
   const added = (over: { ms: number; cpuMs: number }) => `+${(passthrough.ms - over.ms).toFixed(0)} ms wall, +${(passthrough.cpuMs - over.cpuMs).toFixed(0)} ms cpu`;
   console.log(`\npassthrough over native kubectl sock get: ${added(native)}`);
   console.log(`passthrough over kubectl itself:          ${added(kubectl)}`);
+  recordResult({ bench: 'passthrough', case: 'get pods, 5 pods', metric: 'median wall time', unit: 'ms', kubectlLabel: 'kubectl get (http)', kubectl: kubectl.ms,
+    sockLabel: 'kubectl sock -- get (unix, through the relay)', sock: passthrough.ms, better: 'lower' });
 }
 
 await main();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'undici';
+import { evictFromPageCache, recordResult } from './bench/results.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BINARY = join(ROOT, 'dist', 'kubectl-sock');
@@ -122,6 +123,20 @@ function percentile(sorted: number[], p: number): number {
 
 interface Row { name: string; requests: number; seconds: number; latencies: number[]; logBytes: number; logSeconds: number; cpuMs: number }
 
+function record(rows: Row[], concurrency: number): void {
+  const mine = rows.find((r) => r.name.startsWith('kubectl-sock'));
+  const theirs = rows.find((r) => r.name === 'kubectl proxy');
+  if (!mine || !theirs) return;
+  const labels = { kubectlLabel: 'kubectl proxy --unix-socket', sockLabel: 'kubectl sock proxy --unix-socket' };
+  const at = `${concurrency} clients`;
+  const lat = (r: Row, p: number) => percentile([...r.latencies].sort((a, b) => a - b), p);
+  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'requests per second', unit: 'req/s', ...labels, kubectl: theirs.requests / theirs.seconds, sock: mine.requests / mine.seconds, better: 'higher' });
+  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'p99 latency', unit: 'ms', ...labels, kubectl: lat(theirs, 99), sock: lat(mine, 99), better: 'lower' });
+  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'proxy CPU per request', unit: 'µs/req', ...labels, kubectl: (theirs.cpuMs * 1000) / theirs.requests, sock: (mine.cpuMs * 1000) / mine.requests, better: 'lower' });
+  recordResult({ bench: 'proxy', case: 'a log streamed through the proxy', metric: 'throughput', unit: 'MiB/s', ...labels,
+    kubectl: theirs.logBytes / (1 << 20) / theirs.logSeconds, sock: mine.logBytes / (1 << 20) / mine.logSeconds, better: 'higher' });
+}
+
 function printTable(rows: Row[], concurrency: number): void {
   const head = ['proxy', 'requests', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'proxy CPU µs/req', 'logs MiB', 'logs s', 'logs MiB/s'];
   const lines = rows.map((r) => {
@@ -143,6 +158,7 @@ async function startAll(dir: string, mib: number, children: ChildProcess[]): Pro
   const ready = await startUntil(process.execPath, [import.meta.filename, '--serve-fake', dir, '--log-mib', String(mib)], /^\{/, children);
   const { kubeconfig } = JSON.parse(ready) as { kubeconfig: string };
   const targets: Target[] = [];
+  evictFromPageCache(existsSync(KUBECTL) ? [BINARY, KUBECTL] : [BINARY]);
   await startUntil(BINARY, ['proxy', '--kubeconfig', kubeconfig, `--unix-socket=${join(dir, 'sock.sock')}`], /^Starting to serve on /, children);
   targets.push({ name: 'kubectl-sock proxy', socket: join(dir, 'sock.sock'), pid: children.at(-1)?.pid });
   if (existsSync(KUBECTL)) {
@@ -190,6 +206,7 @@ async function main(): Promise<void> {
     const rows = await measure(targets, requests, concurrency, rounds);
     console.log(`${rounds} round(s); ${requests} GET ${POD_PATH} per round over ${concurrency} keep-alive connections; ${mib} MiB of logs per round`);
     printTable(rows, concurrency);
+    record(rows, concurrency);
   } finally {
     clearTimeout(deadline);
     for (const c of children.reverse()) c.kill('SIGTERM');

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { evictFromPageCache, median, recordResult } from './bench/results.ts';
 
 const root = join(import.meta.dirname, '..');
 const runs = Number(process.argv[2] ?? 41);
@@ -22,9 +23,9 @@ function measure(argv: string[]): { ms: number; rssKiB: number } {
   return { ms, rssKiB: Number(r.stderr.trim().split('\n').pop()) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const samples = subjects.map(() => ({ ms: [] as number[], rss: [] as number[] }));
-for (let i = 0; i < 3; i++) subjects.forEach(([, argv]) => measure(argv)); // warm the page cache
+evictFromPageCache(subjects.map(([, argv]) => argv[0] as string));
+for (let i = 0; i < 3; i++) subjects.forEach(([, argv]) => measure(argv)); // page both in the same way
 for (let i = 0; i < runs; i++) {
   subjects.forEach(([, argv], j) => {
     const m = measure(argv);
@@ -39,3 +40,7 @@ subjects.forEach(([name], j) => {
   const s = samples[j] as { ms: number[]; rss: number[] };
   console.log(`| ${name} | ${median(s.ms).toFixed(1)} | ${Math.min(...s.ms).toFixed(1)} | ${(Math.max(...s.rss) / 1024).toFixed(1)} |`);
 });
+const [sockS, kubectlS] = samples as [{ ms: number[]; rss: number[] }, { ms: number[]; rss: number[] }];
+const labels = { kubectlLabel: 'kubectl version --client', sockLabel: 'kubectl-sock version --client' };
+recordResult({ bench: 'startup', case: 'version --client', metric: 'median wall time', unit: 'ms', ...labels, kubectl: median(kubectlS.ms), sock: median(sockS.ms), better: 'lower' });
+recordResult({ bench: 'startup', case: 'version --client', metric: 'peak RSS', unit: 'MiB', ...labels, kubectl: Math.max(...kubectlS.rss) / 1024, sock: Math.max(...sockS.rss) / 1024, better: 'lower' });
