@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
@@ -56,7 +57,11 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
   const token = randomBytes(32).toString('base64url');
   const tls = selfSignedCertificate(ctx.now());
   const upstream = new Upstream(ctx, config, f.klog);
-  const relay = await startRelay(ctx, upstream, f.klog, {
+  // kubectl reports a failed round trip itself (the relay answers 500 with Go's error text), so
+  // kubectl proxy's "Error while proxying request" line would say it twice; the relay's own lines go nowhere.
+  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
+  const relayCtx: Ctx = { ...ctx, streams: Object.create(ctx.streams, { errOut: { value: quiet } }) as Ctx['streams'] };
+  const relay = await startRelay(relayCtx, upstream, f.klog, {
     listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
     rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: '', bearerToken: token },
     maxConnections: 0,

@@ -67,14 +67,38 @@ export class KubeClient {
   /** GETs (or sends) and decodes JSON; a non-2xx answer throws kubectl's error for it. */
   async json<T>(req: KubeRequest): Promise<T> {
     const res = await this.send(req);
-    const text = await readText(res.body);
+    const text = await this.#readBody(res.body);
+    const contentType = String(res.headers['content-type'] ?? '');
     if (res.status < 200 || res.status > 299) {
-      throw apiErrorFrom(res.status, text, String(res.headers['content-type'] ?? ''), { method: req.method ?? 'GET', ...req.about });
+      throw apiErrorFrom(res.status, text, contentType, { method: req.method ?? 'GET', ...req.about });
+    }
+    // client-go picks the decoder by Content-Type; a proxy's HTML page has none (rest.Result.Into).
+    if (contentType !== '' && !/^\s*application\/([\w.-]+\+)?json\b/i.test(contentType)) {
+      throw new SockError('E_DECODE', `serializer for ${contentType} doesn't exist`);
     }
     try {
       return JSON.parse(text) as T;
     } catch {
       throw new SockError('E_DECODE', `couldn't get version/kind; json parse error: invalid character in response from ${this.config.address.display}`);
+    }
+  }
+
+  /**
+   * Reads a whole answer; a connection that breaks or times out meanwhile is
+   * client-go's "unexpected error when reading response body" (request.go
+   * transformResponse), logged as an E line first as client-go does.
+   */
+  async #readBody(body: Readable): Promise<string> {
+    try {
+      return await readText(body);
+    } catch (err) {
+      if (this.#ctx.signal.aborted) throw err;
+      const e = err as Error & { code?: string };
+      const cause = e.name === 'TimeoutError' || e.name === 'AbortError'
+        ? 'net/http: request canceled (Client.Timeout or context cancellation while reading body)'
+        : e.code === 'ECONNRESET' ? 'read: connection reset by peer' : 'unexpected EOF';
+      this.#klog.error('request.go:1360', `"Unexpected error when reading response body" err=${JSON.stringify(cause)}`);
+      return Promise.reject(new SockError('E_BODY', `unexpected error when reading response body. Please retry. Original error: ${cause}`));
     }
   }
 

@@ -20,7 +20,8 @@ export function apiErrorFrom(status: number, body: string, contentType: string, 
   if (decoded) {
     return new ApiError(decoded.code || status, decoded.reason ?? '', decoded.message ?? '', decoded);
   }
-  const isText = /^text\/plain/i.test(contentType);
+  // client-go isTextResponse: no Content-Type, or any text/* one (a gateway's text/html error page included).
+  const isText = contentType.trim() === '' || /^\s*text\//i.test(contentType);
   const serverMessage = isText ? body.slice(0, MAX_UNSTRUCTURED_BYTES).trim() : 'unknown';
   const { reason, message } = genericResponse(status, about.method ?? 'GET', serverMessage);
   const verb = (about.method ?? 'GET').toLowerCase();

@@ -11,6 +11,7 @@ export type {
   FakeApiServerOptions,
   Fault,
   GarbageFault,
+  HugeFault,
   K8sObject,
   ListenerKind,
   LogLine,
@@ -19,5 +20,6 @@ export type {
   SlowFault,
   StatusFault,
   TlsOptions,
+  TrickleFault,
   VersionInfo,
 } from './fake-apiserver/types.ts';

@@ -33,8 +33,15 @@ test("apiErrorFrom :: kubectl proxy's text 403 reads as client-go words it", () 
 });
 
 test('apiErrorFrom :: a non-text 500 names no message', () => {
-  const e = apiErrorFrom(502, '<html>', 'text/html', {});
+  const e = apiErrorFrom(502, '\u0000\u0001', 'application/octet-stream', {});
   assert.is(formatError(e).text, 'Error from server (InternalError): an error on the server ("unknown") has prevented the request from succeeding');
+});
+
+test("apiErrorFrom :: a gateway's text/html page, or a body without Content-Type, is text to client-go", () => {
+  const html = apiErrorFrom(502, '<html>Bad Gateway</html>\n', 'text/html', {});
+  assert.is(formatError(html).text, 'Error from server (InternalError): an error on the server ("<html>Bad Gateway</html>") has prevented the request from succeeding');
+  const bare = apiErrorFrom(500, 'oops', '', {});
+  assert.is(formatError(bare).text, 'Error from server (InternalError): an error on the server ("oops") has prevented the request from succeeding');
 });
 
 test.run();

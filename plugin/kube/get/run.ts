@@ -4,7 +4,7 @@
  * kubectl reports after the output are reported after ours.
  */
 import type { Ctx } from '../../context.ts';
-import { ApiError, ConnectError, formatError, InterruptedError, SilentError } from '../../errors.ts';
+import { ApiError, ConnectError, formatError, InterruptedError, SilentError, SockError } from '../../errors.ts';
 import type { Factory } from '../../commands/factory.ts';
 import { buildPlan } from './builder.ts';
 import type { GetOptions, Plan } from './options.ts';
@@ -53,10 +53,15 @@ function planFor(f: Factory, o: GetOptions): Promise<Plan> {
   );
 }
 
-/** kubectl's CheckErr for an aggregate: one error as usual; several, one line each without "error: ". */
+/**
+ * kubectl's CheckErr for an aggregate: one error as usual; several, one line each without "error: ".
+ * An answer that could not be read or decoded is kubectl's too, even alone: it comes from inside
+ * the resource visitor's own aggregate.
+ */
 function reportErrors(ctx: Ctx, errors: unknown[]): number {
   if (errors.length === 0) return 0;
-  if (errors.length === 1) throw errors[0];
+  const unreadable = (e: unknown) => e instanceof SockError && (e.code === 'E_BODY' || e.code === 'E_DECODE');
+  if (errors.length === 1 && (ctx.signal.aborted || !unreadable(errors[0]))) throw errors[0];
   for (const err of errors) {
     const line = err instanceof ApiError || err instanceof ConnectError ? formatError(err).text : err instanceof Error ? err.message : String(err);
     ctx.streams.errOut.write(`${line}\n`);

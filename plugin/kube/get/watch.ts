@@ -6,7 +6,7 @@
  * version (410 Gone), the collection is listed again and only what changed
  * in between is printed, as events. Ends when ctx.signal aborts (Ctrl-C).
  */
-import { ApiError } from '../../errors.ts';
+import { ApiError, SockError } from '../../errors.ts';
 import type { Klog } from '../../klog.ts';
 import type { KubeClient } from '../client.ts';
 import { getObject, listPages, watchRequest, type RequestShape } from './fetch.ts';
@@ -173,6 +173,13 @@ async function watchOnce(w: WatchLoop, state: WatchState): Promise<Outcome> {
     return 'failed';
   }
   await w.client.ensureOk(res, req);
+  // client-go's watch decoder is chosen by Content-Type; a proxy's HTML page would otherwise
+  // read as an empty watch, resumed forever.
+  const contentType = String(res.headers['content-type'] ?? '');
+  if (contentType !== '' && !/^\s*application\/([\w.-]+\+)?json\b/i.test(contentType)) {
+    res.body.resume();
+    throw new SockError('E_DECODE', `no stream serializers registered for ${contentType}`);
+  }
   let delivered = false;
   const events = readWatchEvents(res.body);
   try {

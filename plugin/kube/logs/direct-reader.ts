@@ -147,8 +147,8 @@ class DirectExchange {
     if (this.#finished || this.#failure) return;
     this.#failure = err;
     this.#sock?.destroy();
-    // Before the head, the failure is the connection's (garbage, an early hang-up): kubectl's wording for it.
-    if (!this.#decoder) this.reject(toConnectError(err, this.target.address) ?? err);
+    // Before the response head, a hang-up or bytes that are not HTTP are connection errors in Go's words, as on the undici path.
+    if (!this.#decoder) this.reject(err instanceof ConnectError || err === this.signal.reason ? err : (toConnectError(err, this.target.address) ?? err));
     this.#wake?.();
   }
 

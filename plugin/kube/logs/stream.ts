@@ -156,11 +156,18 @@ async function pump(res: OpenedStream, sc: StreamContext, lines: LineProcessor |
   } catch (err) {
     if (sc.signal.aborted) throw sc.signal.reason ?? err;
     if (isWriteError(err)) throw err;
+    // --request-timeout ran out while the body arrived: not a drop to resume; kubectl prints Go's error as is.
+    if (isTimeout(err)) throw new SockError('E_TIMEOUT', 'context deadline exceeded (Client.Timeout or context cancellation while reading body)');
     return 'dropped';
   } finally {
     sc.signal.removeEventListener('abort', stop);
     res.close();
   }
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { name?: string } } | undefined;
+  return e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError';
 }
 
 /** An error of stdout itself (EPIPE and the like), not of the connection. */

@@ -193,8 +193,8 @@ function facade(state: State, l: Listeners): FakeApiServer {
     setLogs: (namespace, pod, container, lines, o) => logs.set({ namespace, pod, container }, toLogLines(lines), o?.previous),
     appendLogs: (namespace, pod, container, lines) => logs.append({ namespace, pod, container }, toLogLines(lines)),
     compact: () => store.compact(),
-    async close() {
-      for (const res of [...state.streams]) res.end();
+    async close(opts) {
+      for (const res of [...state.streams]) if (opts?.abrupt) res.destroy(); else res.end();
       for (const socket of [...state.upgraded]) socket.destroy();
       for (const t of state.timers) clearTimeout(t);
       state.timers.clear();

@@ -45,6 +45,8 @@ interface FaultBase {
 export interface DropFault extends FaultBase {
   kind: 'drop';
   afterBytes?: number;
+  /** End a TCP connection with an RST (connection reset by peer) instead of a FIN. */
+  reset?: boolean;
 }
 
 /** Write bytes that are not HTTP on the raw connection, then close it. */
@@ -68,7 +70,24 @@ export interface StatusFault extends FaultBase {
   headers?: Record<string, string>;
 }
 
-export type Fault = DropFault | GarbageFault | SlowFault | StatusFault;
+/**
+ * A slow-loris peer: the response goes out one byte every `intervalMs`, from
+ * its status line (`headers`), or from its body after whole headers (`body`).
+ * It never finishes before the client gives up or the server closes.
+ */
+export interface TrickleFault extends FaultBase {
+  kind: 'trickle';
+  stage: 'headers' | 'body';
+  intervalMs: number;
+}
+
+/** Answer 200 with a valid JSON list of one pod whose annotation makes the body `bytes` long. */
+export interface HugeFault extends FaultBase {
+  kind: 'huge';
+  bytes: number;
+}
+
+export type Fault = DropFault | GarbageFault | SlowFault | StatusFault | TrickleFault | HugeFault;
 
 /** The fields of version.Info a 1.32 server sends. */
 export interface VersionInfo {
@@ -138,5 +157,6 @@ export interface FakeApiServer {
   appendLogs(namespace: string, pod: string, container: string, lines: ReadonlyArray<string | LogLine>): void;
   /** Forgets watch history up to now, so older resourceVersions get 410 Expired. */
   compact(): void;
-  close(): Promise<void>;
+  /** Stops listening and ends open streams; `abrupt` cuts them instead, as a crashed server does. */
+  close(opts?: { abrupt?: boolean }): Promise<void>;
 }
