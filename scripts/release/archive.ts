@@ -30,7 +30,8 @@ export async function writeTarGz(stageDir: string, names: readonly string[], out
   const tar = spawn('tar', [
     '--create', '--file=-', `--directory=${stageDir}`,
     '--sort=name', `--mtime=@${epoch}`, '--owner=0', '--group=0', '--numeric-owner', '--format=gnu',
-    '--', ...names,
+    // --sort orders what tar finds in folders; the names given are archived in the order given.
+    '--', ...[...names].sort(),
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve, reject) => {
     tar.on('error', reject);
