@@ -72,10 +72,13 @@ uninstall:
 	rm -f $(PREFIX)/kubectl-sock
 
 # dist/release/: an archive per platform (linux amd64/arm64, windows amd64),
-# sha256sums.txt and the krew manifest sock.yaml. Other platforms' Node
-# runtimes come from npm into ~/.cache/kubectl-sock/node. RELEASE_URL_BASE sets
-# the manifest's download folder, SOURCE_DATE_EPOCH the archives' mtimes.
-release: build
+# sha256sums.txt and the krew manifest sock.yaml (docs/release.md). The binary
+# is rebuilt first, so that it carries the checked-out commit even when no
+# source changed since the last build. RELEASE_URL_BASE sets the manifest's
+# download folder, SOURCE_DATE_EPOCH the archives' mtimes.
+release: deps
+	rm -f dist/kubectl-sock
+	$(MAKE) --no-print-directory build
 	$(NODE) scripts/release.ts
 
 clean:

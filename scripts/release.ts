@@ -36,8 +36,10 @@ if (!existsSync(hostBinary) || !existsSync(bundle)) throw new Error('dist/kubect
 interface Stamp { gitVersion: string; gitCommit: string; gitTreeState: string; buildDate: string }
 const stamp: Stamp = JSON.parse(execFileSync(hostBinary, ['version', '--client', '-o', 'json'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } })).clientVersion;
 if (stamp.gitVersion !== `v${version}`) throw new Error(`dist/kubectl-sock says ${stamp.gitVersion}, package.json v${version}: run make build`);
-if (stamp.gitTreeState !== 'clean') console.error(`release: warning: built from a modified tree (${stamp.gitCommit})`);
-const epoch = Number(process.env['SOURCE_DATE_EPOCH'] ?? gitCommitTime());
+const head = git(['rev-parse', 'HEAD']);
+if (stamp.gitTreeState !== 'clean') console.error(`release: warning: dist/kubectl-sock was built from a modified tree (${stamp.gitCommit})`);
+else if (head && stamp.gitCommit !== head) console.error(`release: warning: dist/kubectl-sock was built from ${stamp.gitCommit}, HEAD is ${head} (make release rebuilds it)`);
+const epoch = Number(process.env['SOURCE_DATE_EPOCH'] ?? (git(['log', '-1', '--format=%ct']) || '0'));
 const urlBase = (process.env['RELEASE_URL_BASE'] ?? defaultUrlBase(version)).replace(/\/+$/, '');
 
 const build = join(root, '.build');
@@ -104,10 +106,10 @@ async function writeArchive(p: Platform, binary: string, stageDir: string, out: 
   else await writeTarGz(stageDir, names, out, epoch);
 }
 
-function gitCommitTime(): string {
+function git(args: readonly string[]): string {
   try {
-    return execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || '0';
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    return '0';
+    return '';
   }
 }

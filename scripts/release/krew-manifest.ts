@@ -21,13 +21,12 @@ export function defaultUrlBase(version: string): string {
 const SHORT_DESCRIPTION = 'Reach the API server over a unix or plain tcp socket';
 
 const DESCRIPTION = `kubectl sock lets kubectl reach a Kubernetes API server over a unix
-socket or a plain tcp socket, for example one served by
-\`kubectl proxy --unix-socket\` or by its own \`kubectl sock proxy\`, whose
-file permissions decide who may use the cluster. It gets resources and
-reads pod logs natively, serves a socket proxy, and runs any other kubectl
-command through a one-run relay. It can also read logs from a kubelet
-whose serving certificate has expired, by asking the API server to skip
-that one check.
+socket or a plain tcp socket, for example a socket served by kubectl proxy
+or by its own \`kubectl sock proxy\`, whose file permissions decide who may
+use the cluster. It gets resources and reads pod logs natively, serves a
+socket proxy, and runs any other kubectl command through a one-run relay.
+It can also read logs from a kubelet whose serving certificate has expired,
+by asking the API server to skip that one check.
 `;
 
 function caveats(version: string): string {
