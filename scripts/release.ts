@@ -9,7 +9,7 @@
 // SOURCE_DATE_EPOCH (archive mtimes; default: the commit's time),
 // KUBECTL_SOCK_CACHE (where fetched runtimes are kept; default ~/.cache/kubectl-sock).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { archiveName, platformName, selectPlatforms, type Platform } from './release/platforms.ts';
@@ -47,8 +47,7 @@ mkdirSync(build, { recursive: true });
 const work = mkdtempSync(join(build, 'release-run-'));
 try {
   const binaries = await buildBinaries(platforms, work);
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  clearPreviousRelease(outDir);
   const sums = new Map<string, string>();
   const manifest: ManifestPlatform[] = [];
   for (const p of platforms) {
@@ -104,6 +103,14 @@ async function writeArchive(p: Platform, binary: string, stageDir: string, out: 
   const names = entries.map((e) => e.name);
   if (p.archive === 'zip') writeZip(stageDir, names, out);
   else await writeTarGz(stageDir, names, out, epoch);
+}
+
+/** Removes what an earlier run wrote (never the folder itself: --out may name a folder that holds other things). */
+function clearPreviousRelease(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) {
+    if (/^kubectl-sock_.*\.(tar\.gz|zip)$/.test(name) || name === 'sha256sums.txt' || name === 'sock.yaml') rmSync(join(dir, name), { force: true });
+  }
 }
 
 function git(args: readonly string[]): string {
