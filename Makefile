@@ -6,7 +6,7 @@ PREFIX ?= $(HOME)/.local/bin
 STAMP := node_modules/.package-lock.json
 
 
-.PHONY: all build deps typecheck test test-unit test-e2e test-real fuzz control-plane demo demo-quick bench install uninstall clean
+.PHONY: all build deps typecheck test test-unit test-e2e test-real fuzz control-plane demo demo-quick bench install uninstall release clean
 
 all: build
 
@@ -70,6 +70,16 @@ install: build
 
 uninstall:
 	rm -f $(PREFIX)/kubectl-sock
+
+# dist/release/: an archive per platform (linux amd64/arm64, windows amd64),
+# sha256sums.txt and the krew manifest sock.yaml (docs/release.md). The binary
+# is rebuilt first, so that it carries the checked-out commit even when no
+# source changed since the last build. RELEASE_URL_BASE sets the manifest's
+# download folder, SOURCE_DATE_EPOCH the archives' mtimes.
+release: deps
+	rm -f dist/kubectl-sock
+	$(MAKE) --no-print-directory build
+	$(NODE) scripts/release.ts
 
 clean:
 	rm -rf dist .build
