@@ -36,7 +36,8 @@ const STALE = /^Unable to connect to the server: dial unix \S+stale\.sock: conne
 const GONE = /^Unable to connect to the server: (EOF|dial unix \S+api\.sock: connect: no such file or directory)/;
 const UNTRUSTED = /^Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority/;
 const NOT_TLS = /^Unable to connect to the server: tls: first record does not look like a TLS handshake/;
-const BODY_TIMEOUT = /^(error: )?unexpected error when reading response body\. Please retry\. Original error: (context deadline exceeded|net\/http: request canceled \(Client\.Timeout or context cancellation while reading body\))$/;
+// Go words a body read cut by the client's deadline either way, depending on which of its timers fires first.
+const BODY_TIMEOUT = /^(error: )?unexpected error when reading response body\. Please retry\. Original error: (context deadline exceeded|net\/http: request canceled)( \(Client\.Timeout or context cancellation while reading body\))?$/;
 const LOG_BODY_TIMEOUT = /^error: (context deadline exceeded|net\/http: request canceled) \(Client\.Timeout or context cancellation while reading body\)$/;
 const DEADLINE = /^Unable to connect to the server: (context deadline exceeded|net\/http: request canceled)( \(Client\.Timeout exceeded while awaiting headers\))?$/;
 /** Through the proxy or the relay, an upstream failure is kubectl proxy's 500 with Go's error text. */
