@@ -67,9 +67,10 @@ bench: build
 install: build
 	install -d $(PREFIX)
 	install -m 0755 dist/kubectl-sock $(PREFIX)/kubectl-sock
+	install -m 0755 plugin/kubectl_complete-sock $(PREFIX)/kubectl_complete-sock
 
 uninstall:
-	rm -f $(PREFIX)/kubectl-sock
+	rm -f $(PREFIX)/kubectl-sock $(PREFIX)/kubectl_complete-sock
 
 clean:
 	rm -rf dist .build
