@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer, type K8sObject } from '../helpers/fake-apiserver.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { BINARY, KUBECTL, ROOT, kubectl, run, sock, type RunResult } from '../helpers/processes.ts';
-import { ensureCommand } from '../helpers/system-packages.ts';
+import { ensureCommand, ensureFile } from '../helpers/system-packages.ts';
 
 const dir = tempDir('ksock-completion-');
 const home = join(dir, 'home');
@@ -222,13 +222,21 @@ function bashWords(line: string): string[] {
   return words;
 }
 
-/** Sources `kubectl-sock completion bash`, completes `line`, prints COMPREPLY one per line. */
-async function bashComplete(line: string, script: string): Promise<string[]> {
-  const driver = `source "$1"; shift
-COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}
+/** bash-completion's loader: with it, the script reads words through _get_comp_words_by_ref. */
+const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
+
+/**
+ * Sources `kubectl-sock completion bash` (after bash-completion when asked),
+ * completes `line` with the cursor at its end, prints COMPREPLY one per line.
+ */
+async function bashComplete(line: string, script: string, withBashCompletion: boolean): Promise<string[]> {
+  const prelude = withBashCompletion ? `source ${BASH_COMPLETION}` : ':';
+  const driver = `${prelude}
+source "$1"; COMP_LINE=$2; shift 2
+COMP_WORDS=("$@"); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); COMP_POINT=\${#COMP_LINE}
 __start_kubectl_sock
 printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = await run('bash', ['--norc', '--noprofile', '-c', driver, 'bash', script, ...bashWords(line)], {
+  const r = await run('bash', ['--norc', '--noprofile', '-c', driver, 'bash', script, line, ...bashWords(line)], {
     env: { HOME: home, COLUMNS: '80', PATH: `${dirname(BINARY)}:/usr/bin:/bin` },
   });
   assert.is(r.stderr, '', `bash stderr for ${line}`);
@@ -241,24 +249,30 @@ function writeScript(shell: string, text: string): string {
   return path;
 }
 
-test('bash :: the script completes names over the socket, flag values, and cuts at "=" and ":" as bash does', async () => {
-  const script = (await sock(['completion', 'bash'], opts())).stdout;
-  assert.match(script, /complete -o default -F __start_kubectl_sock kubectl-sock/);
-  const path = writeScript('bash', script);
-  const s = `--server ${sockServer}`;
-  assert.equal(await bashComplete(`kubectl-sock ${s} get pods `, path), ['api-5f6d7-m2n3b', 'web-7d4b9c-q8w4e', 'web-7d4b9c-x2x9k']);
-  assert.equal(await bashComplete(`kubectl-sock ${s} get pods web-7d4b9c-q`, path), ['web-7d4b9c-q8w4e']);
-  assert.equal(await bashComplete(`kubectl-sock --server=${sockServer} get pods -n=k`, path), ['kube-system']);
-  assert.equal(await bashComplete(`kubectl-sock ${s} logs web-7d4b9c-x2x9k `, path), ['setup', 'nginx']);
-  // A single candidate loses its description; several show it, aligned.
-  assert.equal(await bashComplete('kubectl-sock ver', path), ['version']);
-  assert.equal(await bashComplete('kubectl-sock get --sh', path), [
-    '--show-kind            (If present, list the resource type for the requested o…)',
-    '--show-labels          (When printing, show all labels as the last column (def…)',
-    '--show-managed-fields  (If true, keep the managedFields when printing objects …)',
-  ]);
-  assert.equal(await bashComplete('kubectl-sock get --raw /nonexistent-', path), [], 'default directive: bash falls back to files');
-});
+for (const withBashCompletion of [false, true]) {
+  const what = withBashCompletion ? 'with bash-completion loaded' : 'without bash-completion';
+  test(`bash (${what}) :: names over the socket, flag values, words cut at "=" and ":" as bash does`, async () => {
+    if (withBashCompletion) ensureFile(BASH_COMPLETION, 'bash-completion');
+    const script = (await sock(['completion', 'bash'], opts())).stdout;
+    assert.match(script, /complete -o default -F __start_kubectl_sock kubectl-sock/);
+    const path = writeScript('bash', script);
+    const complete = (line: string) => bashComplete(line, path, withBashCompletion);
+    const s = `--server ${sockServer}`;
+    assert.equal(await complete(`kubectl-sock ${s} get pods `), ['api-5f6d7-m2n3b', 'web-7d4b9c-q8w4e', 'web-7d4b9c-x2x9k']);
+    assert.equal(await complete(`kubectl-sock ${s} get pods web-7d4b9c-q`), ['web-7d4b9c-q8w4e']);
+    assert.equal(await complete(`kubectl-sock --server=${sockServer} get pods -n=k`), ['kube-system']);
+    assert.equal(await complete(`kubectl-sock --server=${sockServer} get pods --namespace=`), ['default', 'kube-system', 'prod']);
+    assert.equal(await complete(`kubectl-sock ${s} logs web-7d4b9c-x2x9k `), ['setup', 'nginx']);
+    // A single candidate loses its description; several show it, aligned.
+    assert.equal(await complete('kubectl-sock ver'), ['version']);
+    assert.equal(await complete('kubectl-sock get --sh'), [
+      '--show-kind            (If present, list the resource type for the requested o…)',
+      '--show-labels          (When printing, show all labels as the last column (def…)',
+      '--show-managed-fields  (If true, keep the managedFields when printing objects …)',
+    ]);
+    assert.equal(await complete(`kubectl-sock ${s} get pods zzz`), []);
+  });
+}
 
 test('zsh :: the script hands the candidates to _describe (stubbed), with the flag prefix and no-space options', async () => {
   const zsh = ensureCommand('zsh', 'zsh');

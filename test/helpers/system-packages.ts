@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** The full path of a command on PATH, or undefined. */
 export function which(command: string): string | undefined {
@@ -13,7 +14,16 @@ export function which(command: string): string | undefined {
  * error says why and the test fails.
  */
 export function ensureCommand(command: string, aptPackage: string): string {
-  const found = which(command);
+  return ensureInstalled(command, aptPackage, () => which(command));
+}
+
+/** A file a package provides (bash-completion's script), installed with apt-get when missing. */
+export function ensureFile(path: string, aptPackage: string): string {
+  return ensureInstalled(path, aptPackage, () => (existsSync(path) ? path : undefined));
+}
+
+function ensureInstalled(what: string, aptPackage: string, find: () => string | undefined): string {
+  const found = find();
   if (found) return found;
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
   const apt = (...args: string[]) => {
@@ -26,9 +36,9 @@ export function ensureCommand(command: string, aptPackage: string): string {
     apt('update');
     r = apt('install', '-y', aptPackage);
   }
-  const installed = which(command);
+  const installed = find();
   if (!installed) {
-    throw new Error(`${command} is not installed and \`apt-get install ${aptPackage}\` failed (exit ${r.status}): ${r.error?.message ?? r.stderr.slice(-500)}`);
+    throw new Error(`${what} is not installed and \`apt-get install ${aptPackage}\` failed (exit ${r.status}): ${r.error?.message ?? r.stderr.slice(-500)}`);
   }
   return installed;
 }
