@@ -163,6 +163,13 @@ test('__complete :: --context, --cluster and --user from the --kubeconfig on the
   assert.is((await ask('logs', '--user', '')).stdout, 'admin\n:4\n');
   // The current context's server is the unix socket: names come from there.
   assert.is((await ask('get', 'no', '')).stdout, 'node-a\n:4\n');
+  // --context on the line picks the server: the current context's socket is dead.
+  const two = kc()
+    .cluster('dead', { server: `unix://${join(dir, 'dead.sock')}` }).cluster('live', { server: sockServer })
+    .context('gone', { cluster: 'dead' }).context('ok', { cluster: 'live', namespace: 'kube-system' })
+    .current('gone').write(join(dir, 'kc2', 'config'));
+  assert.is((await sock(['__complete', '--kubeconfig', two, 'get', 'pods', ''], opts())).stdout, ':4\n');
+  assert.is((await sock(['__complete', '--kubeconfig', two, '--context', 'ok', 'get', 'pods', ''], opts())).stdout, 'coredns-6f6b679f8f-abcde\n:4\n');
   const viaEnv = await sock(['__complete', 'get', '--context', 'p'], { env: { HOME: home, KUBECONFIG: file } });
   assert.is(viaEnv.stdout, 'prod\n:4\n');
 });
