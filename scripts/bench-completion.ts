@@ -2,7 +2,9 @@
 // socket by kubectl-sock directly (what `kubectl-sock completion bash` runs)
 // and through kubectl 1.33's plugin completion (`kubectl sock get pods <TAB>`:
 // kubectl runs kubectl_complete-sock, which runs kubectl-sock), beside
-// kubectl's own completion of `kubectl get pods <TAB>` over HTTP on TCP.
+// kubectl's own completion of `kubectl get pods <TAB>` over HTTP on TCP, and a
+// kubectl verb (`describe pods <TAB>`), which kubectl-sock hands to the real
+// kubectl through its relay.
 //   node scripts/bench-completion.ts [--runs N]
 // All use one warm --cache-dir (discovery cached, as after a first use).
 // Reports median wall time, CPU time and peak RSS (/usr/bin/time) of each.
@@ -58,8 +60,8 @@ interface Subject {
   cmd: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-  /** kubectl's own completion: shown for comparison, not held to the goal. */
-  reference?: boolean;
+  /** Shown for comparison, not held to the goal: why. */
+  reference?: string;
 }
 
 interface Row {
@@ -68,7 +70,7 @@ interface Row {
   cpuMs: number;
   rssKb: number;
   maxMs: number;
-  reference: boolean;
+  reference?: string;
 }
 
 async function main(): Promise<void> {
@@ -89,7 +91,8 @@ async function main(): Promise<void> {
   const subjects: Subject[] = [
     { name: 'kubectl-sock __complete (unix)', cmd: BINARY, args: ['__complete', '--server', server, '--cache-dir', cacheDir, 'get', 'pods', ''], env },
     { name: 'kubectl __complete sock (unix)', cmd: join(bin, 'kubectl'), args: ['__complete', 'sock', '--server', server, '--cache-dir', cacheDir, 'get', 'pods', ''], env },
-    { name: 'kubectl __complete (http tcp)', cmd: KUBECTL, args: ['__complete', '--server', api.httpUrl as string, '--cache-dir', cacheDir, 'get', 'pods', ''], env, reference: true },
+    { name: 'kubectl __complete (http tcp)', cmd: KUBECTL, args: ['__complete', '--server', api.httpUrl as string, '--cache-dir', cacheDir, 'get', 'pods', ''], env, reference: 'kubectl itself' },
+    { name: 'kubectl-sock __complete describe', cmd: BINARY, args: ['__complete', '--server', server, '--cache-dir', cacheDir, 'describe', 'pods', ''], env, reference: 'a kubectl verb: relay + kubectl' },
   ];
   const stats = join(dir, 'time.out');
   try {
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
         cpuMs: middle(xs.map((x) => x.cpuMs)),
         rssKb: middle(xs.map((x) => x.rssKb)),
         maxMs: Math.max(...xs.map((x) => x.ms)),
-        reference: Boolean(s.reference),
+        reference: s.reference,
       };
     }));
   } finally {
@@ -121,10 +124,10 @@ async function main(): Promise<void> {
 
 function report(rows: Row[]): void {
   console.log(`completion of \`get pods <TAB>\` (5 pods, warm discovery cache): medians of ${RUNS} interleaved runs each: wall time, CPU (user+sys) time, peak RSS; load average ${loadavg()[0]?.toFixed(1)}\n`);
-  console.log(`${'client'.padEnd(34)}${'wall ms'.padStart(9)}${'max ms'.padStart(9)}${'cpu ms'.padStart(8)}${'RSS MiB'.padStart(9)}   goal`);
+  console.log(`${'client'.padEnd(36)}${'wall ms'.padStart(9)}${'max ms'.padStart(9)}${'cpu ms'.padStart(8)}${'RSS MiB'.padStart(9)}   goal`);
   for (const r of rows) {
-    const goal = r.reference ? '(reference)' : r.ms <= GOAL_MS ? `ok (<= ${GOAL_MS} ms)` : `MISSED (> ${GOAL_MS} ms)`;
-    console.log(`${r.client.padEnd(34)}${r.ms.toFixed(1).padStart(9)}${r.maxMs.toFixed(1).padStart(9)}${r.cpuMs.toFixed(0).padStart(8)}${(r.rssKb / 1024).toFixed(1).padStart(9)}   ${goal}`);
+    const goal = r.reference ? `(reference: ${r.reference})` : r.ms <= GOAL_MS ? `ok (<= ${GOAL_MS} ms)` : `MISSED (> ${GOAL_MS} ms)`;
+    console.log(`${r.client.padEnd(36)}${r.ms.toFixed(1).padStart(9)}${r.maxMs.toFixed(1).padStart(9)}${r.cpuMs.toFixed(0).padStart(8)}${(r.rssKb / 1024).toFixed(1).padStart(9)}   ${goal}`);
   }
   console.log(`\ngoal: a kubectl-sock completion answers within ${GOAL_MS} ms (median), directly and through kubectl`);
 }
