@@ -67,9 +67,10 @@ bench: build
 install: build
 	install -d $(PREFIX)
 	install -m 0755 dist/kubectl-sock $(PREFIX)/kubectl-sock
+	install -m 0755 plugin/kubectl_complete-sock $(PREFIX)/kubectl_complete-sock
 
 uninstall:
-	rm -f $(PREFIX)/kubectl-sock
+	rm -f $(PREFIX)/kubectl-sock $(PREFIX)/kubectl_complete-sock
 
 # dist/release/: an archive per platform (linux amd64/arm64, windows amd64),
 # sha256sums.txt and the krew manifest sock.yaml (docs/release.md). The binary

@@ -48,6 +48,11 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
 async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
   const globals = [...globalFlags(ctx.home), helpFlag];
   const specs = nativeCommands();
+  // cobra's hidden completion requests, for the shell scripts and kubectl_complete-sock.
+  if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') {
+    const { runCompletionRequest } = await import('./commands/completion.ts');
+    return runCompletionRequest(ctx, argv, specs, globals);
+  }
   const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
   const passthrough = passthroughArgs(argv, globals, byName);
   if (passthrough) {

@@ -4,6 +4,7 @@ import { flagBool, flagInt, flagList, flagString } from '../cli/command.ts';
 import type { KubeFlags, RestConfig } from '../kube/client-config.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ApiResource, Discovery } from '../kube/discovery.ts';
+import type { LogsClient } from '../kube/logs/logs-client.ts';
 import { newKlog, type Klog } from '../klog.ts';
 
 /**
@@ -105,4 +106,20 @@ function kubeFlagsOf(inv: Invocation): KubeFlags {
     requestTimeout: s('request-timeout'),
     disableCompression: flagBool(inv, 'disable-compression'),
   };
+}
+
+/**
+ * The client for plain GETs (logs, completion): the direct socket reader when
+ * nothing needs the shared client (plain socket, no credentials, no -v), else the shared client.
+ */
+export async function logsClient(ctx: Ctx, f: Factory): Promise<LogsClient> {
+  const [{ directTarget }, { viaDirectReader, viaKubeClient }] = await Promise.all([
+    import('../kube/logs/direct-reader.ts'),
+    import('../kube/logs/logs-client.ts'),
+  ]);
+  const config = await f.restConfig();
+  const direct = directTarget(config, ctx.env, f.klog.level);
+  if (direct) return viaDirectReader(direct, ctx.signal);
+  const { KubeClient } = await import('../kube/client.ts');
+  return viaKubeClient(await f.client(), () => new KubeClient(ctx, config, f.klog));
 }

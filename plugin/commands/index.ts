@@ -3,8 +3,9 @@ import { logsCommand } from './logs.ts';
 import { versionCommand } from './version.ts';
 import { getCommand } from './get.ts';
 import { proxyCommand } from './proxy.ts';
+import { completionCommand } from './completion.ts';
 
 /** The commands kubectl sock implements itself, in help order. */
 export function nativeCommands(): CommandSpec[] {
-  return [getCommand, logsCommand, versionCommand, proxyCommand];
+  return [getCommand, logsCommand, versionCommand, proxyCommand, completionCommand];
 }

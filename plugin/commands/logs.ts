@@ -3,9 +3,8 @@ import { SilentError, SockError, UsageError } from '../errors.ts';
 import { flagBool, flagGiven, flagInt, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
 import { parseGoDuration } from '../cli/duration.ts';
 import type { FlagDef } from '../cli/flags.ts';
-import type { LogsClient } from '../kube/logs/logs-client.ts';
 import type { LogsOptions } from '../kube/logs/options.ts';
-import { newFactory, type Factory } from './factory.ts';
+import { logsClient, newFactory, type Factory } from './factory.ts';
 
 /** kubectl's logsUsageStr and the error for a missing name (kubectl pkg/cmd/logs/logs.go). */
 const LOGS_USAGE = 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]';
@@ -98,19 +97,6 @@ async function runLogsCommand(ctx: Ctx, inv: Invocation): Promise<number> {
   } finally {
     await f.close();
   }
-}
-
-/** The direct socket reader when nothing needs the shared client (plain socket, no credentials, no -v), else the shared client. */
-async function logsClient(ctx: Ctx, f: Factory): Promise<LogsClient> {
-  const [{ directTarget }, { viaDirectReader, viaKubeClient }] = await Promise.all([
-    import('../kube/logs/direct-reader.ts'),
-    import('../kube/logs/logs-client.ts'),
-  ]);
-  const config = await f.restConfig();
-  const direct = directTarget(config, ctx.env, f.klog.level);
-  if (direct) return viaDirectReader(direct, ctx.signal);
-  const { KubeClient } = await import('../kube/client.ts');
-  return viaKubeClient(await f.client(), () => new KubeClient(ctx, config, f.klog));
 }
 
 const LOGS_EXAMPLES = [

@@ -49,4 +49,12 @@ test('kubectl sock --help :: lists the native commands', async () => {
   assert.is(r.code, 0);
 });
 
+test('kubectl __complete sock :: kubectl completes the plugin through the installed kubectl_complete-sock', async () => {
+  const st = statSync(join(prefix, 'kubectl_complete-sock'));
+  assert.is(st.mode & 0o777, 0o755);
+  const r = await run(join(tools, 'kubectl'), ['__complete', 'sock', 'vers'], { env: { PATH: pathWithPlugin } });
+  assert.is(r.stdout, 'version\tPrint the client and server version information\n:4\n');
+  assert.is(r.code, 0);
+});
+
 test.run();
