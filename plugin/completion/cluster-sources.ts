@@ -122,6 +122,6 @@ async function containerNames(f: Factory, getClient: () => Promise<LogsClient>, 
 async function kubeconfigNames(ctx: Ctx, flags: ReadonlyMap<string, FlagValue>, kind: 'contexts' | 'clusters' | 'users'): Promise<string[]> {
   const { loadKubeconfig } = await import('../kube/kubeconfig.ts');
   const explicit = flags.get('kubeconfig');
-  const merged = loadKubeconfig({ explicitPath: typeof explicit === 'string' && explicit ? explicit : undefined, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
+  const merged = await loadKubeconfig({ explicitPath: typeof explicit === 'string' && explicit ? explicit : undefined, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
   return [...merged[kind].keys()].sort();
 }

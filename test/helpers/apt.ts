@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 
 function aptGet(args: readonly string[]): { ok: boolean; output: string } {
-  const r = spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  // Test files run in parallel: wait for another file's apt-get instead of failing on its lock.
+  const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
   return { ok: r.status === 0, output: `${r.error?.message ?? ''}${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
