@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubeconfigPaths, loadKubeconfig, mergeKubeconfigs, parseKubeconfigFile } from '../../../plugin/kube/kubeconfig.ts';
+import { resolveServerAddress } from '../../../plugin/transport/address.ts';
 import { kc, tempDir } from '../../helpers/kubeconfig-builder.ts';
 
 const dir = tempDir();
@@ -87,6 +88,13 @@ test('parseKubeconfigFile :: YAML 1.1 booleans are type errors where strings are
 test('parseKubeconfigFile :: an empty file is an empty config', () => {
   const f = parseKubeconfigFile('/x/config', '', '/h');
   assert.equal(mergeKubeconfigs([f]).clusters.size, 0);
+});
+
+test('parseKubeconfigFile :: a socket path with %25 in the server is decoded once (the loader re-parses what it stores)', () => {
+  const f = parseKubeconfigFile('/x/config', 'clusters:\n- name: c\n  cluster: {server: "unix:///run/100%25.sock"}\n', '/h');
+  const server = f.clusters[0]?.[1].server as string;
+  const address = resolveServerAddress(server, { baseDir: '/x', home: '/h', defaultTLS: false });
+  assert.is(address.transport === 'unix' && address.socketPath, '/run/100%.sock');
 });
 
 test('loadKubeconfig :: a directory is not a kubeconfig', () => {
