@@ -1,25 +1,22 @@
 // One kubeconfig file's text → its clusters, users and contexts, with relative
 // paths resolved against the file's folder (client-go ResolveLocalPaths).
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { resolveServerAddress } from '../transport/address.ts';
 import type { AuthInfo, Cluster, Context } from './kubeconfig-types.ts';
 import type { KubeconfigFile } from './kubeconfig.ts';
 import { checkKubeconfigTypes } from './kubeconfig-schema.ts';
+import { duplicateNameError } from './kubeconfig-duplicates.ts';
 
 /** Parses one kubeconfig file's text. Exported for table-driven tests. */
 export function parseKubeconfigFile(path: string, text: string, home: string): KubeconfigFile {
-  let doc: unknown;
-  try {
-    // go-yaml (sigs.k8s.io/yaml) reads YAML 1.1: `yes`, `on`, `y` are booleans there too.
-    doc = parseYaml(text, { version: '1.1', uniqueKeys: false, prettyErrors: false }) ?? {};
-  } catch (err) {
-    throw new ConfigError(`error loading config file "${path}": yaml: ${firstLine((err as Error).message)}`);
-  }
+  const doc = parseFirstDocument(path, text);
   const problem = checkKubeconfigTypes(doc);
   if (problem) throw new ConfigError(`error loading config file "${path}": ${problem}`);
   const obj = doc as Record<string, unknown>;
+  const duplicate = duplicateNameError(obj);
+  if (duplicate) throw new ConfigError(`error loading config file "${path}": ${duplicate}`);
   const dir = dirname(path);
   const file: KubeconfigFile = { path, clusters: [], users: [], contexts: [] };
   if (typeof obj['current-context'] === 'string' && obj['current-context'] !== '') file.currentContext = obj['current-context'];
@@ -31,6 +28,24 @@ export function parseKubeconfigFile(path: string, text: string, home: string): K
   }
   for (const { name, value } of namedEntries(obj['contexts'], 'context')) file.contexts.push([name, { ...(value as Context) }]);
   return file;
+}
+
+/**
+ * go-yaml (sigs.k8s.io/yaml) reads YAML 1.1 (`yes`, `on`, `y` are booleans there
+ * too) and only the first document of a stream; it refuses an unknown %directive.
+ */
+function parseFirstDocument(path: string, text: string): unknown {
+  let problem: string | undefined;
+  try {
+    const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
+    const doc = Array.isArray(docs) ? docs[0] : undefined;
+    problem = doc?.errors[0]?.message;
+    if (!problem && doc?.warnings.some((w) => w.code === 'BAD_DIRECTIVE')) problem = 'found unknown directive name';
+    if (!problem) return doc?.toJS() ?? {};
+  } catch (err) {
+    problem = (err as Error).message;
+  }
+  throw new ConfigError(`error loading config file "${path}": yaml: ${firstLine(problem)}`);
 }
 
 function namedEntries(list: unknown, key: string): { name: string; value: unknown }[] {

@@ -34,31 +34,47 @@ const contextFields: Record<string, GoType> = { cluster: 'string', user: 'string
 
 const sections: [list: string, key: string, goStruct: string, fields: Record<string, GoType>][] = [
   ['clusters', 'cluster', 'Cluster', clusterFields],
-  ['users', 'user', 'AuthInfo', userFields],
   ['contexts', 'context', 'Context', contextFields],
+  ['users', 'user', 'AuthInfo', userFields],
 ];
 
-/** Returns Go's decode error for the first mistyped field, or undefined. */
+/**
+ * Returns Go's decode error for the first mistyped field, or undefined. "First"
+ * in sorted key order: sigs.k8s.io/yaml re-encodes the YAML as JSON with map
+ * keys sorted, and encoding/json keeps the first type error it meets.
+ */
 export function checkKubeconfigTypes(doc: unknown): string | undefined {
   if (!isObject(doc)) return `json: cannot unmarshal ${jsonKind(doc)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`;
-  const cc = doc['current-context'];
-  if (cc !== undefined && cc !== null && typeof cc !== 'string') return mismatch(cc, 'Config.current-context', 'string');
+  // clusters < contexts < current-context < users
   for (const [list, key, goStruct, fields] of sections) {
+    if (list === 'users') {
+      const cc = doc['current-context'];
+      if (cc !== undefined && cc !== null && typeof cc !== 'string') return mismatch(cc, 'Config.current-context', 'string');
+    }
     const entries = doc[list];
     if (entries === undefined || entries === null) continue;
     if (!Array.isArray(entries)) return mismatch(entries, `Config.${list}`, `[]v1.Named${goStruct === 'AuthInfo' ? 'AuthInfo' : goStruct}`);
     for (const entry of entries) {
       if (!isObject(entry)) continue;
-      if (entry['name'] !== undefined && typeof entry['name'] !== 'string') {
-        return mismatch(entry['name'], `Named${goStruct}.${list}.name`, 'string');
-      }
-      const body = entry[key];
-      if (!isObject(body)) continue;
-      for (const [field, type] of Object.entries(fields)) {
-        const problem = checkField(body[field], `${goStruct}.${list}.${key}.${field}`, type);
-        if (problem) return problem;
-      }
+      const problem = key < 'name'
+        ? checkBody(entry[key], list, key, goStruct, fields) ?? checkName(entry, list, goStruct)
+        : checkName(entry, list, goStruct) ?? checkBody(entry[key], list, key, goStruct, fields);
+      if (problem) return problem;
     }
+  }
+  return undefined;
+}
+
+function checkName(entry: Record<string, unknown>, list: string, goStruct: string): string | undefined {
+  const name = entry['name'];
+  return name !== undefined && name !== null && typeof name !== 'string' ? mismatch(name, `Named${goStruct}.${list}.name`, 'string') : undefined;
+}
+
+function checkBody(body: unknown, list: string, key: string, goStruct: string, fields: Record<string, GoType>): string | undefined {
+  if (!isObject(body)) return undefined;
+  for (const field of Object.keys(fields).sort()) {
+    const problem = checkField(body[field], `${goStruct}.${list}.${key}.${field}`, fields[field] as GoType);
+    if (problem) return problem;
   }
   return undefined;
 }

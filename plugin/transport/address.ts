@@ -13,7 +13,7 @@ export interface UnixAddress {
   socketPath: string;
   /** https+unix: TLS over the socket (an `ssh -L sock:apiserver:6443` forward). */
   tls: boolean;
-  /** What the user wrote, normalised: unix:///path or https+unix:///path. */
+  /** What the user wrote, normalised: unix:///path or https+unix:///path ('%' written %25, so it parses back to the same path). */
   display: string;
 }
 
@@ -53,10 +53,11 @@ export function resolveServerAddress(server: string, opts: ResolveOptions): Serv
   if (server === '') throw new ConfigError('host must be a URL or a host:port pair');
   const lower = server.toLowerCase();
   if (lower.startsWith('unix:') || lower.startsWith('http+unix:')) {
-    return unixAddress(server.slice(server.indexOf(':') + 1), false, server, opts);
+    return unixAddress(urlPath(server.slice(server.indexOf(':') + 1), server), false, opts, server);
   }
-  if (lower.startsWith('https+unix:')) return unixAddress(server.slice('https+unix:'.length), true, server, opts);
-  if (isBarePath(server)) return unixAddress(server, false, server, opts);
+  if (lower.startsWith('https+unix:')) return unixAddress(urlPath(server.slice('https+unix:'.length), server), true, opts, server);
+  // A bare path is a file name, not a URL: '%' in it is literal.
+  if (isBarePath(server)) return unixAddress(server, false, opts, server);
   if (lower.startsWith('tcp://')) return tcpAddress(server);
   return httpAddress(server, opts.defaultTLS);
 }
@@ -70,18 +71,20 @@ function isBarePath(server: string): boolean {
   return server.startsWith('/') || server.startsWith('~/') || server.startsWith('./') || server.startsWith('../');
 }
 
-function unixAddress(rest: string, tls: boolean, original: string, opts: ResolveOptions): UnixAddress {
-  // unix:///abs, unix:/abs and unix:rel all name a path; "//" only introduces an empty authority.
-  let path = rest.startsWith('//') ? rest.slice(2) : rest;
+/** The socket path of a unix URL's rest: unix:///abs, unix:/abs and unix:rel all name a path; "//" only introduces an empty authority. */
+function urlPath(rest: string, original: string): string {
   try {
-    path = decodeURIComponent(path);
+    return decodeURIComponent(rest.startsWith('//') ? rest.slice(2) : rest);
   } catch {
     throw invalidServer(original);
   }
+}
+
+function unixAddress(path: string, tls: boolean, opts: ResolveOptions, original: string): UnixAddress {
   if (path === '' || path.includes('\0')) throw invalidServer(original);
   if (path === '~' || path.startsWith('~/')) path = join(opts.home, path.slice(1));
   else if (!isAbsolute(path)) path = resolve(opts.baseDir, path);
-  const display = `${tls ? 'https+unix' : 'unix'}://${path}`;
+  const display = `${tls ? 'https+unix' : 'unix'}://${path.replaceAll('%', '%25')}`;
   return { transport: 'unix', socketPath: path, tls, display };
 }
 

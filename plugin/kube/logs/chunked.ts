@@ -61,7 +61,11 @@ export interface BodyDecoder {
 export function bodyDecoder(head: ResponseHead): BodyDecoder {
   if (/\bchunked\b/i.test(head.headers['transfer-encoding'] ?? '')) return new ChunkedDecoder();
   const length = head.headers['content-length'];
-  if (length !== undefined) return new LengthDecoder(Number(length));
+  if (length !== undefined) {
+    // Go's net/http refuses a Content-Length that is not plain decimal digits ("bad Content-Length").
+    if (!/^\d+$/.test(length)) throw malformed();
+    return new LengthDecoder(Number(length));
+  }
   return { push: (piece) => (piece.length > 0 ? [piece] : []), done: () => false, endsAtClose: () => true };
 }
 
@@ -118,8 +122,10 @@ class ChunkedDecoder implements BodyDecoder {
       if (line !== '') throw malformed();
       this.#state = 'size';
     } else if (this.#state === 'size') {
-      const size = Number.parseInt(line.split(';')[0] ?? '', 16);
-      if (Number.isNaN(size)) throw malformed();
+      // Go's readChunkLine/parseHexUint: 1 to 16 hex digits, then an optional ;extension; nothing else.
+      const digits = line.replace(/[ \t]+$/, '').split(';')[0] ?? '';
+      if (!/^[0-9a-fA-F]{1,16}$/.test(digits)) throw malformed();
+      const size = Number.parseInt(digits, 16);
       this.#left = size;
       this.#state = size === 0 ? 'trailer' : 'data';
     } else if (this.#state === 'trailer' && line === '') {

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubeconfigPaths, loadKubeconfig, mergeKubeconfigs } from '../../../plugin/kube/kubeconfig.ts';
 import { parseKubeconfigFile } from '../../../plugin/kube/kubeconfig-file.ts';
+import { resolveServerAddress } from '../../../plugin/transport/address.ts';
 import { kc, tempDir } from '../../helpers/kubeconfig-builder.ts';
 import { failureOf } from '../../helpers/rejection.ts';
 
@@ -89,6 +90,38 @@ test('parseKubeconfigFile :: YAML 1.1 booleans are type errors where strings are
 test('parseKubeconfigFile :: an empty file is an empty config', () => {
   const f = parseKubeconfigFile('/x/config', '', '/h');
   assert.equal(mergeKubeconfigs([f]).clusters.size, 0);
+});
+
+test('parseKubeconfigFile :: a socket path with %25 in the server is decoded once (the loader re-parses what it stores)', () => {
+  const f = parseKubeconfigFile('/x/config', 'clusters:\n- name: c\n  cluster: {server: "unix:///run/100%25.sock"}\n', '/h');
+  const server = f.clusters[0]?.[1].server as string;
+  const address = resolveServerAddress(server, { baseDir: '/x', home: '/h', defaultTLS: false });
+  assert.is(address.transport === 'unix' && address.socketPath, '/run/100%.sock');
+});
+
+// Found by kubeconfig.properties.test.ts against kubectl 1.33 (`kubectl config view`).
+test('parseKubeconfigFile :: a name given twice in one file is refused with kubectl\'s message', () => {
+  const text = 'clusters:\n- name: a\n  cluster: {server: https://one, certificate-authority-data: aGk=}\n- name: a\n  cluster: {}\n';
+  assert.throws(() => parseKubeconfigFile('/x/config', text, '/h'), (e: Error) => e.message ===
+    'error loading config file "/x/config": error converting *[]NamedCluster into *map[string]*api.Cluster: duplicate name "a" in list: ' +
+    '[{a {https://one  false  [104 105]  false []}} {a {  false  []  false []}}]');
+  const users = 'users:\n- name: u\n  user: {token: secret}\n- name: u\n  user: {}\n';
+  assert.throws(() => parseKubeconfigFile('/x/config', users, '/h'), (e: Error) => /duplicate name "u"/.test(e.message) && !e.message.includes('secret'));
+});
+
+test('parseKubeconfigFile :: only the first YAML document counts; an unknown directive is an error', () => {
+  const f = parseKubeconfigFile('/x/config', 'current-context: c\n---\nfoo: [\n', '/h');
+  assert.is(f.currentContext, 'c');
+  assert.throws(() => parseKubeconfigFile('/x/config', '%FOO bar\n---\nclusters: []\n', '/h'),
+    (e: Error) => e.message === 'error loading config file "/x/config": yaml: found unknown directive name');
+});
+
+test('parseKubeconfigFile :: of several mistyped fields the first in sorted key order is reported, as encoding/json does', () => {
+  const text = 'contexts:\n- name: off\n  context:\n    user: y\n';
+  assert.throws(() => parseKubeconfigFile('/x/config', text, '/h'), (e: Error) =>
+    e.message === 'error loading config file "/x/config": json: cannot unmarshal bool into Go struct field Context.contexts.context.user of type string');
+  const cc = 'users:\n- name: 1\ncurrent-context: on\n';
+  assert.throws(() => parseKubeconfigFile('/x/config', cc, '/h'), /Config\.current-context/);
 });
 
 test('loadKubeconfig :: a directory is not a kubeconfig', async () => {

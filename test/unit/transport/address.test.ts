@@ -55,4 +55,15 @@ test('resolveServerAddress :: display names a socket as a unix URL', () => {
   assert.is(a.display, 'unix:///run/kube.sock');
 });
 
+// Found by address.properties.test.ts: a bare path was percent-decoded as if it were a URL, and
+// display did not encode '%', so a kubeconfig server (stored as display, parsed again) was decoded twice.
+test('resolveServerAddress :: a bare path keeps its %; a unix URL decodes %25 once, display encodes it back', () => {
+  assert.is(summary(resolveServerAddress('/run/100%.sock', opts)), 'unix /run/100%.sock');
+  assert.is(summary(resolveServerAddress('/run/a%20b.sock', opts)), 'unix /run/a%20b.sock');
+  const a = resolveServerAddress('unix:///run/100%25.sock', opts);
+  assert.is(summary(a), 'unix /run/100%.sock');
+  assert.is(a.display, 'unix:///run/100%25.sock');
+  assert.is(summary(resolveServerAddress(a.display, opts)), 'unix /run/100%.sock');
+});
+
 test.run();

@@ -81,6 +81,19 @@ test('bodyDecoder :: chunked, split at every byte, extensions and trailers skipp
   assert.not.ok(cut.endsAtClose(), 'a connection closing mid-chunk is a drop');
 });
 
+// Found by framing.properties.test.ts: "-1" made the decoder step back into bytes it had read, "1g" read as 1.
+test('bodyDecoder :: chunk sizes and lengths Go refuses are malformed responses', () => {
+  for (const size of ['-1', '1g', ' 5', '+5', '0x5', '', '5 ;x', '11111111111111111']) {
+    const d = bodyDecoder({ status: 200, headers: { 'transfer-encoding': 'chunked' } });
+    assert.throws(() => d.push(b(`${size}\r\nhello\r\n0\r\n\r\n`)), /malformed HTTP response/, JSON.stringify(size));
+  }
+  const ok = bodyDecoder({ status: 200, headers: { 'transfer-encoding': 'chunked' } });
+  assert.equal(ok.push(b('5 \t\r\nhello\r\n0\r\n\r\n')).map(String), ['hello']);
+  for (const length of ['-3', 'x', '1e3', ' 5']) {
+    assert.throws(() => bodyDecoder({ status: 200, headers: { 'content-length': length } }), /malformed HTTP response/, length);
+  }
+});
+
 test('bodyDecoder :: Content-Length, and a body that ends with the connection', () => {
   const d = bodyDecoder({ status: 200, headers: { 'content-length': '5' } });
   assert.equal(d.push(b('hel')).map(String), ['hel']);
