@@ -8,6 +8,7 @@
  * Value model: null, boolean, string, number, bigint (an int64 a JS number
  * cannot hold exactly, see parseKubeJson), arrays and plain objects.
  */
+import { GO_PRINTABLE_RANGES } from './go-printable.ts';
 
 /** A template's integer constant: Go's int (not int64), which only error messages tell apart. */
 export class GoInt {
@@ -166,7 +167,23 @@ export function goSharpV(v: unknown, inInterface = false): string {
   }
 }
 
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+/**
+ * strconv.IsPrint from U+0080 up, by Go's own Unicode tables (15.0.0): a
+ * \p{L}…\p{S} regex would follow Node's newer Unicode and print raw the
+ * characters added since, which kubectl escapes (found by the JSONPath
+ * property tests against kubectl 1.33).
+ */
+function goIsPrint(cp: number): boolean {
+  let lo = 0;
+  let hi = GO_PRINTABLE_RANGES.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < (GO_PRINTABLE_RANGES[2 * mid] as number)) hi = mid - 1;
+    else if (cp > (GO_PRINTABLE_RANGES[2 * mid + 1] as number)) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
 
 /** Go's strconv.Quote: printable runes kept, everything else escaped. */
 export function goQuote(s: string): string {
@@ -185,7 +202,7 @@ function quoteRune(ch: string, cp: number): string {
   if (cp === 0x20 || (cp > 0x20 && cp < 0x7f)) return ch;
   // A lone surrogate reached Go as U+FFFD (its JSON decoder replaces invalid text).
   if (cp >= 0xd800 && cp <= 0xdfff) return '\uFFFD';
-  if (cp >= 0x80 && PRINTABLE.test(ch)) return ch;
+  if (cp >= 0x80 && goIsPrint(cp)) return ch;
   if (cp < 0x80) return `\\x${cp.toString(16).padStart(2, '0')}`;
   if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, '0')}`;
   return `\\U${cp.toString(16).padStart(8, '0')}`;

@@ -1,0 +1,3 @@
+module kubectl-sock/scripts/go-printable
+
+go 1.24
