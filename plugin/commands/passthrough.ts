@@ -56,7 +56,10 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
   const token = randomBytes(32).toString('base64url');
   const tls = selfSignedCertificate(ctx.now());
   const upstream = new Upstream(ctx, config, f.klog);
-  const relay = await startRelay(ctx, upstream, f.klog, {
+  // The relay outlives a signal: kubectl gets it (runKubectl forwards it) and decides, as it would
+  // alone; a relay gone at once would cut kubectl's watch, which then ends 0 instead of by the signal.
+  // It stops when kubectl has exited (finally, below).
+  const relay = await startRelay({ ...ctx, signal: new AbortController().signal }, upstream, f.klog, {
     listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
     rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: '', bearerToken: token },
     maxConnections: 0,

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import { SockError } from '../errors.ts';
+import { InterruptedError, SockError } from '../errors.ts';
 
 const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
@@ -11,6 +11,8 @@ const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3
  */
 export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
+    // A signal before kubectl started: it ends kubectl-sock (130/143) instead of being lost.
+    if (ctx.signal.aborted) return reject(new InterruptedError(ctx.signal.reason));
     const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd });
     const onAbort = () => child.kill((ctx.signal.reason as NodeJS.Signals | undefined) ?? 'SIGTERM');
     ctx.signal.addEventListener('abort', onAbort);
