@@ -1,7 +1,7 @@
+import { constants } from 'node:os';
 import type { Ctx } from '../context.ts';
 import { InterruptedError, SockError } from '../errors.ts';
 
-const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
 /**
  * Runs the real kubectl with the terminal attached (stdin, stdout, stderr
@@ -22,7 +22,8 @@ export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], e
     });
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', onAbort);
-      resolve(code ?? 128 + (signal ? (signalNumbers[signal] ?? 1) : 1));
+      // Any signal, SIGPIPE (`| head`) included: a closed stdout ends kubectl 141 in a shell.
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
     });
   });
 }
