@@ -71,6 +71,8 @@ async function worker(): Promise<void> {
     const mark = r.failed > 0 ? 'FAIL' : 'ok  ';
     console.log(`${mark} ${relative(root, file)}  (${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}; ${(r.ms / 1000).toFixed(1)}s)`);
     if (r.failed > 0) console.log(r.output.replace(/^/gm, '    | '));
+    // Figures a test reports on purpose (load tests: requests served, descriptors, memory).
+    else for (const line of r.output.match(/(?<=^|\s)load: .*$/gm) ?? []) console.log(`    ${line}`);
   }
 }
 await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
