@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import { SilentError, SockError, UsageError } from '../errors.ts';
+import { InterruptedError, SilentError, SockError, UsageError } from '../errors.ts';
 import { flagBool, flagGiven, flagInt, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
 import { parseGoDuration } from '../cli/duration.ts';
 import type { FlagDef } from '../cli/flags.ts';
@@ -87,8 +87,8 @@ async function runLogsCommand(ctx: Ctx, inv: Invocation): Promise<number> {
     if (result.backendTlsError && !skipVerifyGiven) ctx.streams.errOut.write(`${BACKEND_TLS_HINT}\n`);
     return 0;
   } catch (err) {
-    // Ctrl-C: main reports the signal's exit code; nothing more to say.
-    if (ctx.signal.aborted) return 130;
+    // SIGINT/SIGTERM: 130/143 as for every command, silently.
+    if (ctx.signal.aborted) throw new InterruptedError(ctx.signal.reason);
     const { logsErrorText } = await import('../kube/logs/report.ts');
     const text = logsErrorText(err, skipVerifyGiven);
     if (text === undefined) throw err;

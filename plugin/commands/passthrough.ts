@@ -60,7 +60,14 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
   // kubectl reports a failed round trip itself (the relay answers 500 with Go's error text), so
   // kubectl proxy's "Error while proxying request" line would say it twice; the relay's own lines go nowhere.
   const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  const relayCtx: Ctx = { ...ctx, streams: Object.create(ctx.streams, { errOut: { value: quiet } }) as Ctx['streams'] };
+  // The relay outlives a signal: kubectl gets it (runKubectl forwards it) and decides, as it would
+  // alone; a relay gone at once would cut kubectl's watch, which then ends 0 instead of by the signal.
+  // It stops when kubectl has exited (finally, below).
+  const relayCtx: Ctx = {
+    ...ctx,
+    signal: new AbortController().signal,
+    streams: Object.create(ctx.streams, { errOut: { value: quiet } }) as Ctx['streams'],
+  };
   const relay = await startRelay(relayCtx, upstream, f.klog, {
     listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
     rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: '', bearerToken: token },

@@ -1,7 +1,7 @@
+import { constants } from 'node:os';
 import type { Ctx } from '../context.ts';
-import { SockError } from '../errors.ts';
+import { InterruptedError, SockError } from '../errors.ts';
 
-const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
 /**
  * Runs the real kubectl with the terminal attached (stdin, stdout, stderr
@@ -11,6 +11,8 @@ const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3
  */
 export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
+    // A signal before kubectl started: it ends kubectl-sock (130/143) instead of being lost.
+    if (ctx.signal.aborted) return reject(new InterruptedError(ctx.signal.reason));
     const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd });
     const onAbort = () => child.kill((ctx.signal.reason as NodeJS.Signals | undefined) ?? 'SIGTERM');
     ctx.signal.addEventListener('abort', onAbort);
@@ -20,7 +22,8 @@ export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], e
     });
     child.on('close', (code, signal) => {
       ctx.signal.removeEventListener('abort', onAbort);
-      resolve(code ?? 128 + (signal ? (signalNumbers[signal] ?? 1) : 1));
+      // Any signal, SIGPIPE (`| head`) included: a closed stdout ends kubectl 141 in a shell.
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1));
     });
   });
 }

@@ -37,6 +37,12 @@ export function proxyErrorText(err: unknown, up: Upstream): string {
 
 /** Answers 500 with the error, and logs it as kubectl proxy does ("E… Error while proxying request: …"). */
 export function failRequest(fc: ForwardContext, res: ServerResponse, x: Exchange, err: unknown): void {
+  // The relay is stopping (a signal, --expire-after) and cut the request itself: nothing went wrong
+  // to report (kubectl proxy dies of the signal silently), and the client's connection goes anyway.
+  if (fc.upstream.closed) {
+    res.destroy();
+    return;
+  }
   const text = proxyErrorText(err, fc.upstream);
   fc.errOut.write(klogLine('E', fc.pid, fc.now(), 'proxy_server.ts', `Error while proxying request: ${text}`));
   if (res.headersSent) {

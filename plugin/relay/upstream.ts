@@ -37,6 +37,11 @@ export class Upstream {
     }
   }
 
+  /** Whether close() was called: the relay is stopping, and what fails now fails because of it. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Host-facing name of the server, for -v lines and errors. */
   get display(): string {
     return this.config.address.display;

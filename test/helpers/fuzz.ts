@@ -15,3 +15,18 @@ if (fuzzMode || seedFromEnv !== undefined) process.stderr.write(`fuzz: seed ${fu
 export function fuzzRuns(short: number, long = short * 100): number {
   return fuzzMode ? long : short;
 }
+
+/**
+ * A seeded pseudo-random source in [0, 1) (mulberry32): the same numbers for the
+ * same seed and `salt`, so `make test` picks the same timings and mixes every run.
+ */
+export function seededRandom(salt = 0): () => number {
+  let a = (fuzzSeed ^ Math.imul(salt + 1, 0x9e3779b9)) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
