@@ -74,7 +74,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /** One row per figure: kubectl's bar above kubectl-sock's, each pair scaled to its larger value. */
 export function renderSvg(results: BenchResult[]): string {
-  const labelW = 330;
+  const labelW = 420;
   const barW = 360;
   const valueW = 150;
   const rowH = 46;
