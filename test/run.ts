@@ -71,8 +71,9 @@ async function worker(): Promise<void> {
     const mark = r.failed > 0 ? 'FAIL' : 'ok  ';
     console.log(`${mark} ${relative(root, file)}  (${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}; ${(r.ms / 1000).toFixed(1)}s)`);
     if (r.failed > 0) console.log(r.output.replace(/^/gm, '    | '));
-    // Figures a test reports on purpose: property tests' "properties: <parser> <N> inputs", load tests' "load: …".
-    else for (const line of r.output.match(/(?<=^|\s)(properties|load): .*$/gm) ?? []) console.log(`     ${line}`);
+    // Figures a test reports on purpose: property tests' "properties: <parser> <N> inputs", load tests' "load: …",
+    // the fault matrix's "faults: N cases survived of N tried".
+    else for (const line of r.output.match(/(?<=^|\s)(properties|load|faults): .*$/gm) ?? []) console.log(`     ${line}`);
   }
 }
 await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
