@@ -38,7 +38,9 @@ function caveats(version: string): string {
 * Credentials are never sent over a plaintext transport (unix://, tcp://,
   http://); the proxy behind the socket holds them.
 * --insecure-skip-tls-verify-backend asks the API server not to verify the
-  kubelet's serving certificate, for that one log request only.
+  kubelet's serving certificate, for that one log request only: whoever can
+  pose as that kubelet could then show you false logs. Use it only while an
+  expired kubelet certificate is being renewed.
 
 Shell completion of \`kubectl sock\` (kubectl 1.26 or newer): krew links
 only the plugin binary onto your PATH, so link its completion helper too:

@@ -34,6 +34,7 @@ test('renderKrewManifest :: the caveats state the security model and link the co
   assert.match(caveats, /file permissions are its access control/);
   assert.match(caveats, /never sent over a plaintext transport/);
   assert.match(caveats, /--insecure-skip-tls-verify-backend asks the API server not to verify the\s+kubelet's serving certificate/);
+  assert.match(caveats, /pose as that kubelet could then show you false logs/);
   assert.ok(caveats.includes('ln -s "${KREW_ROOT:-$HOME/.krew}/store/sock/v1.2.3/kubectl_complete-sock" "${KREW_ROOT:-$HOME/.krew}/bin/"'), caveats);
   // The description tells what the plugin is for; flags belong to --help.
   assert.not.match(description, /(^|\s)--?[a-z]/m);
