@@ -4,7 +4,7 @@
 //   kubectl over plain HTTP on TCP (the baseline),
 //   curl --unix-socket on the same socket (the practical limit),
 // with wall time and peak RSS (/usr/bin/time -f %M). Each measurement is the
-// best of --repeat runs (3 by default; RSS is the worst), because other work on a
+// best of --repeat runs (5 by default; RSS is the worst), because other work on a
 // shared machine only ever adds time. Checks the goals: throughput ≥ 5×
 // kubectl's, wall ≤ 2× curl's into the pipe, peak RSS ≤ 80 MiB.
 // Usage: node scripts/bench-logs.ts [--mib N] [--repeat N] [--no-goals]
@@ -20,7 +20,7 @@ import { evictFromPageCache, recordResult } from './bench/results.ts';
 const args = process.argv.slice(2);
 const option = (name: string, def: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || def : def);
 const mib = option('--mib', 256);
-const repeat = option('--repeat', 3);
+const repeat = option('--repeat', 5);
 const checkGoals = !args.includes('--no-goals');
 const BYTES = mib * 1024 * 1024;
 const SIZE = generatedSize(BYTES);
