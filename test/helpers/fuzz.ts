@@ -16,12 +16,9 @@ export function fuzzRuns(short: number, long = short * 100): number {
   return fuzzMode ? long : short;
 }
 
-/**
- * A seeded pseudo-random source in [0, 1) (mulberry32): the same numbers for the
- * same seed and `salt`, so `make test` picks the same timings and mixes every run.
- */
-export function seededRandom(salt = 0): () => number {
-  let a = (fuzzSeed ^ Math.imul(salt + 1, 0x9e3779b9)) >>> 0;
+/** A small deterministic PRNG in [0, 1) (mulberry32): the same numbers for the same seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -29,4 +26,12 @@ export function seededRandom(salt = 0): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The run's seeded source, one stream per `salt`: the same numbers for the same
+ * seed and salt, so `make test` picks the same timings and mixes every run.
+ */
+export function seededRandom(salt = 0): () => number {
+  return mulberry32(fuzzSeed ^ Math.imul(salt + 1, 0x9e3779b9));
 }

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Fault, ListenerKind } from '../../helpers/fake-apiserver.ts';
 import { startFakeApiServer } from '../../helpers/fake-apiserver.ts';
 import { makePki, type Pki } from '../../helpers/certs.ts';
-import { fuzzMode, fuzzSeed } from '../../helpers/fuzz.ts';
+import { fuzzMode, fuzzSeed, mulberry32 } from '../../helpers/fuzz.ts';
 import { requestsSeen, socketGone, type Command, type Row } from './drivers.ts';
-import { on, prng, type CaseEnv, type FaultSpec } from './fixture.ts';
+import { on, type CaseEnv, type FaultSpec } from './fixture.ts';
 
 const MiB = 1024 * 1024;
 const PODS = /\/namespaces\/default\/pods(\?|$)/;
@@ -169,7 +169,7 @@ function proxyRows(): Row[] {
 /** Under KSOCK_FUZZ=1: the cut cases again at random points of the answer. */
 function fuzzedRows(): Row[] {
   if (!fuzzMode) return [];
-  const rnd = prng(fuzzSeed);
+  const rnd = mulberry32(fuzzSeed);
   const rows: Row[] = [];
   for (const cmd of ['get', 'logs', 'proxy'] as const) {
     for (let i = 0; i < 8; i++) {
