@@ -1,12 +1,13 @@
 // The fault matrix's harness: a fresh fake API server per case (unix socket for
-// kubectl sock, TCP for the kubectl oracle), processes whose descendants are
-// tracked through /proc, and the checks every case ends with: no stack trace,
+// kubectl sock, TCP for the kubectl oracle), processes marked so that every
+// descendant can be found in /proc, and the checks every case ends with: no stack trace,
 // no hang, and nothing left behind (temp files, socket files, child processes).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer, type Fault, type K8sObject, type ListenerKind, type RecordedRequest } from '../../helpers/fake-apiserver.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
+import { processesWithEnv } from '../../helpers/proc.ts';
 import { BINARY, KUBECTL, cleanEnv } from '../../helpers/processes.ts';
 
 /** One case's world: its own server, folder, HOME and TMPDIR. */
@@ -66,36 +67,31 @@ export interface Tracked {
   /** Resolves once stdout matches; rejects when the process exits first or time runs out. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
-  /** Descendants seen while it ran: pid → start time (so a reused pid is not mistaken for one). */
-  descendants: Map<number, string>;
+  /** NAME=VALUE in its environment, which every process it starts inherits. */
+  marker: string;
 }
 
-/** Starts a process (kubectl sock by default) with a hard timeout, tracking its descendants through /proc. */
+let tracked = 0;
+
+/** Starts a process (kubectl sock by default) with a hard timeout and a marker its descendants inherit. */
 export function track(args: readonly string[], env: Record<string, string>, o: { cmd?: string; hardTimeoutMs?: number } = {}): Tracked {
   const started = Date.now();
-  const child = spawn(o.cmd ?? BINARY, args, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const marker = `KSOCK_FAULTS_RUN=${process.pid}-${++tracked}`;
+  const [markName, markValue] = marker.split('=') as [string, string];
+  const child = spawn(o.cmd ?? BINARY, args, { env: cleanEnv({ ...env, [markName]: markValue }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (c) => (out += c));
   child.stderr?.on('data', (c) => (err += c));
-  const descendants = new Map<number, string>();
-  const watched = { root: child.pid, seen: descendants };
-  watching.add(watched);
-  scanner ??= setInterval(scanAll, 100);
   const hard = setTimeout(() => child.kill('SIGKILL'), o.hardTimeoutMs ?? 30_000);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) => {
     child.on('close', (code, signal) => {
-      watching.delete(watched);
-      if (watching.size === 0 && scanner) {
-        clearInterval(scanner);
-        scanner = undefined;
-      }
       clearTimeout(hard);
       resolve({ code, signal, ms: Date.now() - started });
     });
   });
   return {
-    child, descendants, exited,
+    child, marker, exited,
     stdout: () => out,
     stderr: () => err,
     async waitFor(re, timeoutMs = 15_000) {
@@ -110,50 +106,11 @@ export function track(args: readonly string[], env: Record<string, string>, o: {
   };
 }
 
-function statOf(pid: number): { ppid: number; start: string } | undefined {
-  try {
-    // comm may hold spaces and parentheses; the fields after the last ')' are fixed.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), start: fields[19] as string };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The running processes whose descendants are being recorded; one scan of /proc serves them all. */
-const watching = new Set<{ root: number | undefined; seen: Map<number, string> }>();
-let scanner: NodeJS.Timeout | undefined;
-
-function scanAll(): void {
-  const stats = new Map<number, { ppid: number; start: string }>();
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const s = statOf(pid);
-    if (s) stats.set(pid, s);
-  }
-  for (const w of watching) {
-    if (w.root === undefined) continue;
-    // Parents before children: repeat until no new descendant turns up.
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const [pid, s] of stats) {
-        if (pid === w.root || w.seen.has(pid)) continue;
-        if (s.ppid === w.root || w.seen.has(s.ppid)) {
-          w.seen.set(pid, s.start);
-          grew = true;
-        }
-      }
-    }
-  }
-}
-
-/** Descendants that still run (same pid, same start time) a while after their parent exited. */
+/** Processes of the run (the marker's carriers) that still run a while after it exited. */
 export async function leftoverProcesses(t: Tracked, graceMs = 3000): Promise<number[]> {
   const until = Date.now() + graceMs;
   for (;;) {
-    const alive = [...t.descendants].filter(([pid, start]) => statOf(pid)?.start === start).map(([pid]) => pid);
+    const alive = processesWithEnv(t.marker);
     if (alive.length === 0 || Date.now() > until) return alive;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -187,14 +144,3 @@ export function crashSign(stderr: string): string | undefined {
   return undefined;
 }
 
-/** A small deterministic PRNG (mulberry32) for the fuzzed cut points. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
