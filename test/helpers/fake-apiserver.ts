@@ -2,7 +2,7 @@
 // A real kube-apiserver (test/control-plane) covers fidelity; this one covers failure.
 export { startFakeApiServer, defaultVersion } from './fake-apiserver/server.ts';
 export { humanDuration } from './fake-apiserver/duration.ts';
-export { formatLogTime } from './fake-apiserver/logs.ts';
+export { formatLogTime } from './fake-kubelet/container-logs.ts';
 export { RESOURCES, type ResourceDef, type SubresourceDef } from './fake-apiserver/resources.ts';
 export { genericStatus, type Status } from './fake-apiserver/status.ts';
 export type {

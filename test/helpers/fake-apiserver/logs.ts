@@ -9,6 +9,7 @@ import { findResource } from './resources.ts';
 import { StatusError, apiHeaders, badRequest, invalid, notFound, type FieldError } from './status.ts';
 import type { Store } from './store.ts';
 import type { LogLine, LogTarget } from './types.ts';
+import { LogWriter, wantedStream, type KubeletLogOptions } from '../fake-kubelet/container-logs.ts';
 
 type Follower = (lines: LogLine[]) => void;
 
@@ -60,8 +61,8 @@ interface LogOptions {
   limitBytes?: number;
   sinceSeconds?: number;
   sinceTime?: number;
-  /** PodLogOptions.stream: All, Stdout or Stderr (the PodLogsQuerySplitStreams feature, on here). */
-  stream?: string;
+  /** PodLogOptions.stream: All, Stdout or Stderr (the PodLogsQuerySplitStreams feature, on here); validated in parseOptions. */
+  stream?: KubeletLogOptions['stream'];
   insecureSkipTLSVerifyBackend: boolean;
 }
 
@@ -80,7 +81,7 @@ function parseOptions(q: URLSearchParams, podName: string): LogOptions {
     limitBytes: intParam(q, 'limitBytes'),
     sinceSeconds: intParam(q, 'sinceSeconds'),
     sinceTime: q.has('sinceTime') ? Date.parse(q.get('sinceTime') ?? '') : undefined,
-    ...(q.has('stream') ? { stream: q.get('stream') ?? '' } : {}),
+    ...(q.has('stream') ? { stream: (q.get('stream') ?? '') as KubeletLogOptions['stream'] } : {}),
     insecureSkipTLSVerifyBackend: boolParam(q, 'insecureSkipTLSVerifyBackend'),
   };
   const errs: FieldError[] = [];
@@ -95,7 +96,7 @@ function parseOptions(q: URLSearchParams, podName: string): LogOptions {
     bad('sinceSeconds', opts.sinceSeconds, 'must be greater than 0');
   }
   if (opts.stream !== undefined) {
-    if (!LOG_STREAMS.includes(opts.stream)) {
+    if (!LOG_STREAMS.includes(opts.stream as string)) {
       errs.push({ reason: 'FieldValueNotSupported', field: 'stream', message: `Unsupported value: ${JSON.stringify(opts.stream)}: supported values: "All", "Stderr", "Stdout"` });
     }
     if (opts.stream !== 'All' && opts.tailLines !== undefined) {
@@ -124,16 +125,6 @@ function chooseContainer(pod: PodShape, podName: string, wanted: string): string
   if (containers.length === 0) throw new StatusError(badRequest(`a container name must be specified for pod ${podName}`));
   // Go prints the []string with %s: `[a b c]`.
   throw new StatusError(badRequest(`a container name must be specified for pod ${podName}, choose one of: [${all.join(' ')}]`));
-}
-
-/** RFC3339NanoFixed, the kubelet's timestamp format: always nine fraction digits. */
-export function formatLogTime(t: Date): string {
-  return t.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
-}
-
-function wantedStream(line: StoredLine, opts: LogOptions): boolean {
-  if (opts.stream === undefined || opts.stream === 'All') return true;
-  return (line.stream ?? 'stdout') === opts.stream.toLowerCase();
 }
 
 function selectLines(all: LogLine[], opts: LogOptions, now: number): LogLine[] {
@@ -183,24 +174,20 @@ export function serveLogs(req: IncomingMessage, res: ServerResponse, ctx: LogCon
   followLogs(req, res, ctx, target, writer);
 }
 
+/** The kubelet's own rendering (timestamps, limitBytes cut mid-line), written as it comes. */
 interface LineWriter {
   write(line: LogLine): void;
   done(): boolean;
 }
 
-/** Writes lines until limitBytes is used up, cutting the last line as the kubelet does. */
 function lineWriter(res: ServerResponse, opts: LogOptions): LineWriter {
-  let remaining = opts.limitBytes ?? Infinity;
+  const render = new LogWriter(opts);
   return {
     write(line) {
-      if (remaining <= 0 || !wantedStream(line, opts)) return;
-      const prefix = opts.timestamps ? `${formatLogTime(line.time)} ` : '';
-      let bytes = Buffer.from(`${prefix}${line.text}\n`);
-      if (bytes.length > remaining) bytes = bytes.subarray(0, remaining);
-      remaining -= bytes.length;
-      res.write(bytes);
+      const bytes = render.render([line]);
+      if (bytes.length > 0) res.write(bytes);
     },
-    done: () => remaining <= 0,
+    done: () => render.done(),
   };
 }
 

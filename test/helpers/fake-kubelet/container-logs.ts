@@ -63,7 +63,7 @@ export function parseKubeletQuery(q: URLSearchParams): KubeletLogOptions {
   };
 }
 
-function wantedStream(line: KubeletLogLine, opts: KubeletLogOptions): boolean {
+export function wantedStream(line: KubeletLogLine, opts: Pick<KubeletLogOptions, 'stream'>): boolean {
   if (!opts.stream || opts.stream === 'All') return true;
   return (line.stream ?? 'stdout') === (opts.stream === 'Stdout' ? 'stdout' : 'stderr');
 }
