@@ -165,10 +165,15 @@ export class KubeClient {
     try {
       res = await directGet(target, path, this.#ctx.signal, accept);
     } catch (err) {
-      if (err instanceof ConnectError) this.#klog.info(4, 'client.ts', `Connection error: GET ${this.config.address.display}${target.basePath}${path}: ${err.detail}`);
+      if (err instanceof ConnectError) this.#logConnectionError('GET', `${this.config.address.display}${target.basePath}${path}`, err.detail);
       throw err;
     }
     return { status: res.status, statusText: statusText(res.status), headers: res.headers, body: readableOf(res) };
+  }
+
+  /** client-go's -v=4 line for a request that never got an answer. */
+  #logConnectionError(method: string, url: string, detail: string): void {
+    this.#klog.info(4, 'client.ts', `Connection error: ${method} ${url}: ${detail}`);
   }
 
   #directTarget(): DirectTarget | undefined {
@@ -184,7 +189,7 @@ export class KubeClient {
         `net/http: request canceled (Client.Timeout exceeded while awaiting headers)`);
     }
     const mapped = toConnectError(e.cause ?? e, this.config.address) ?? toConnectError(e, this.config.address);
-    this.#klog.info(4, 'client.ts', `Connection error: ${method} ${url}: ${mapped?.detail ?? e.message}`);
+    this.#logConnectionError(method, url, mapped?.detail ?? e.message);
     if (mapped) return mapped;
     if (e instanceof SockError || e.name === 'AbortError') return e;
     return new ConnectError('other', this.config.address.display, e.message || String(e));
