@@ -10,13 +10,13 @@
 // Reports median wall time, CPU time and peak RSS (/usr/bin/time) of each.
 // Goal: each kubectl-sock completion answers within 300 ms.
 // Needs dist/kubectl-sock (make build).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeApiServer } from '../test/helpers/fake-apiserver.ts';
 import { evictFromPageCache, median, recordResult } from './bench/results.ts';
+import { timedRun, type TimedRun } from './bench/timed-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
@@ -25,31 +25,6 @@ const GOAL_MS = 300;
 
 const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '21' } } });
 const RUNS = Math.max(1, Number(opts.runs));
-
-interface Sample {
-  ms: number;
-  cpuMs: number;
-  rssKb: number;
-  stdout: string;
-}
-
-/** One completion under /usr/bin/time: wall time around the process, CPU and peak RSS from time's report. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, statsFile: string): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', statsFile, cmd, ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
-    let stdout = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`));
-      const [rss = '0', user = '0', sys = '0'] = (readFileSync(statsFile, 'utf8').trim().split('\n').pop() ?? '').split(' ');
-      resolve({ ms, cpuMs: (Number(user) + Number(sys)) * 1000, rssKb: Number(rss), stdout });
-    });
-  });
-}
-
 
 interface Subject {
   name: string;
@@ -94,16 +69,16 @@ async function main(): Promise<void> {
   try {
     // Warm the discovery caches and the page cache (both binaries paged in alike); every subject must offer the same five pods.
     evictFromPageCache([BINARY, KUBECTL]);
-    for (const s of subjects) for (let i = 0; i < 2; i++) await timed(s.cmd, s.args, s.env, stats);
+    for (const s of subjects) for (let i = 0; i < 2; i++) await timedRun(s.cmd, s.args, s.env, stats);
     const expected = `${Array.from({ length: 5 }, (_, i) => `web-${i}`).join('\n')}\n:4\n`;
     for (const s of subjects) {
-      const { stdout } = await timed(s.cmd, s.args, s.env, stats);
+      const { stdout } = await timedRun(s.cmd, s.args, s.env, stats, true);
       if (stdout !== expected) throw new Error(`${s.name} answered ${JSON.stringify(stdout)}`);
     }
-    const samples = subjects.map(() => [] as Sample[]);
-    for (let r = 0; r < RUNS; r++) for (const [i, s] of subjects.entries()) samples[i]?.push(await timed(s.cmd, s.args, s.env, stats));
+    const samples = subjects.map(() => [] as TimedRun[]);
+    for (let r = 0; r < RUNS; r++) for (const [i, s] of subjects.entries()) samples[i]?.push(await timedRun(s.cmd, s.args, s.env, stats, true));
     report(subjects.map((s, i) => {
-      const xs = samples[i] as Sample[];
+      const xs = samples[i] as TimedRun[];
       return {
         client: s.name,
         ms: median(xs.map((x) => x.ms)),

@@ -6,9 +6,9 @@
 // then served from memory), so the figures measure the clients, not the fake.
 // Reports median wall time and peak RSS (/usr/bin/time -f %M) of each.
 // Needs dist/kubectl-sock (make build).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeApiServer, type FakeApiServer } from '../test/helpers/fake-apiserver.ts';
 import { evictFromPageCache, median, recordResult } from './bench/results.ts';
+import { timedRun, type TimedRun } from './bench/timed-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
 const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
-const TIME = '/usr/bin/time';
 
 const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '15' }, 'cpu-prof': { type: 'string' } } });
 const RUNS = Math.max(1, Number(opts.runs));
@@ -81,31 +81,6 @@ function listen(server: Server, target: string | number): Promise<void> {
   return new Promise((ok) => (typeof target === 'string' ? server.listen(target, ok) : server.listen(target, '127.0.0.1', ok)));
 }
 
-interface Sample {
-  ms: number;
-  /** User + system CPU time: less sensitive than wall time to other load on the machine. */
-  cpuMs: number;
-  rssKb: number;
-}
-
-/** One run under /usr/bin/time: wall time around the whole process, peak RSS from time's report. */
-function runOnce(cmd: string, args: string[], env: NodeJS.ProcessEnv, statsFile: string): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(TIME, ['-f', '%M %U %S', '-o', statsFile, cmd, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`));
-      const [rss = '0', user = '0', sys = '0'] = (readFileSync(statsFile, 'utf8').trim().split('\n').pop() ?? '').split(' ');
-      resolve({ ms, cpuMs: (Number(user) + Number(sys)) * 1000, rssKb: Number(rss) });
-    });
-  });
-}
-
-
 interface Client {
   name: string;
   cmd: string;
@@ -116,17 +91,17 @@ interface Client {
 async function measure(clients: Client[], args: string[], env: NodeJS.ProcessEnv, stats: string, label: string): Promise<Result[]> {
   // Warm: discovery caches, the replay cache, and the page cache for both binaries (paged in alike).
   evictFromPageCache(clients.map((c) => c.cmd));
-  for (const c of clients) for (let i = 0; i < 2; i++) await runOnce(c.cmd, [...c.base, ...args], env, stats);
+  for (const c of clients) for (let i = 0; i < 2; i++) await timedRun(c.cmd, [...c.base, ...args], env, stats);
   // Like for like: both must print the same table. (Asynchronously: the fake answers from this process.)
   const run = promisify(execFile);
   const outputs = await Promise.all(clients.map(async (c) => (await run(c.cmd, [...c.base, ...args], { env, maxBuffer: 64 << 20 })).stdout));
   if (outputs.some((o) => o !== outputs[0])) throw new Error(`${label}: the two clients print different output`);
-  const samples = clients.map(() => [] as Sample[]);
+  const samples = clients.map(() => [] as TimedRun[]);
   for (let r = 0; r < RUNS; r++) {
-    for (const [i, c] of clients.entries()) samples[i]?.push(await runOnce(c.cmd, [...c.base, ...args], env, stats));
+    for (const [i, c] of clients.entries()) samples[i]?.push(await timedRun(c.cmd, [...c.base, ...args], env, stats));
   }
   return clients.map((c, i) => {
-    const s = samples[i] as Sample[];
+    const s = samples[i] as TimedRun[];
     return {
       case: label,
       client: c.name,
@@ -181,8 +156,8 @@ async function profile(out: string, sockPath: string, cacheDir: string, env: Nod
   const bundle = join(ROOT, 'dist', 'kubectl-sock.cjs');
   const cached = { ...env, NODE_COMPILE_CACHE: join(cacheDir, 'node-compile-cache') };
   const args = [bundle, '--server', `unix://${sockPath}`, '--cache-dir', cacheDir, 'get', 'pods', '-n', 'big'];
-  await runOnce(node, args, cached, join(out, 'time.out'));
-  await runOnce(node, ['--cpu-prof', '--cpu-prof-dir', out, ...args], cached, join(out, 'time.out'));
+  await timedRun(node, args, cached, join(out, 'time.out'));
+  await timedRun(node, ['--cpu-prof', '--cpu-prof-dir', out, ...args], cached, join(out, 'time.out'));
   console.log(`CPU profile written to ${out}`);
 }
 

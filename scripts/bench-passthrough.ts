@@ -11,18 +11,18 @@
 // discovers afresh: a row of kubectl with an empty cache each run shows that
 // part of the cost, and one with a kubectl that does nothing (/bin/true) the
 // share of kubectl-sock itself. Needs dist/kubectl-sock (make build).
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeApiServer, type FakeApiServer } from '../test/helpers/fake-apiserver.ts';
 import { evictFromPageCache, median, recordResult } from './bench/results.ts';
+import { timedRun, type TimedRun } from './bench/timed-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
 const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
-const TIME = '/usr/bin/time';
 
 const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const RUNS = Math.max(15, Number(opts.runs));
@@ -51,27 +51,9 @@ interface Client {
   silent?: boolean;
 }
 
-interface Sample {
-  ms: number;
-  /** User + system CPU of the whole process tree (kubectl-sock waits for its kubectl, so it is counted). */
-  cpuMs: number;
-}
-
-/** One run under /usr/bin/time: wall time around the whole process, CPU from time's report. */
-function runOnce(c: Client, baseEnv: NodeJS.ProcessEnv, statsFile: string): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(TIME, ['-f', '%U %S', '-o', statsFile, c.cmd, ...c.args()], { env: { ...baseEnv, ...c.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) return reject(new Error(`${c.name} exited ${code}: ${err}`));
-      const [user = '0', sys = '0'] = (readFileSync(statsFile, 'utf8').trim().split('\n').pop() ?? '').split(' ');
-      resolve({ ms, cpuMs: (Number(user) + Number(sys)) * 1000 });
-    });
-  });
+/** One run of a client (its own environment on top of the base one). */
+function runOnce(c: Client, baseEnv: NodeJS.ProcessEnv, statsFile: string): Promise<TimedRun> {
+  return timedRun(c.cmd, c.args(), { ...baseEnv, ...c.env }, statsFile);
 }
 
 function output(c: Client, env: NodeJS.ProcessEnv): Promise<string> {
@@ -103,9 +85,9 @@ async function main(): Promise<void> {
     // Like for like (and asynchronously: the fake API server runs in this process).
     const outputs = await Promise.all(clients.filter((c) => !c.silent).map((c) => output(c, env)));
     if (outputs.some((o) => o !== outputs[0])) throw new Error(`the clients print different tables:\n${outputs.join('\n')}`);
-    const samples = clients.map(() => [] as Sample[]);
+    const samples = clients.map(() => [] as TimedRun[]);
     for (let r = 0; r < RUNS; r++) for (const [i, c] of clients.entries()) samples[i]?.push(await runOnce(c, env, stats));
-    report(clients.map((c, i) => ({ name: c.name, ms: median((samples[i] as Sample[]).map((s) => s.ms)), cpuMs: median((samples[i] as Sample[]).map((s) => s.cpuMs)) })));
+    report(clients.map((c, i) => ({ name: c.name, ms: median((samples[i] as TimedRun[]).map((s) => s.ms)), cpuMs: median((samples[i] as TimedRun[]).map((s) => s.cpuMs)) })));
   } finally {
     await api.close();
     rmSync(dir, { recursive: true, force: true });
