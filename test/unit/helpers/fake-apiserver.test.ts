@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { makePki, type Pki } from '../../helpers/certs.ts';
 import { humanDuration, startFakeApiServer, type FakeApiServer, type K8sObject } from '../../helpers/fake-apiserver.ts';
 import { DISCOVERY_ACCEPT, TABLE_ACCEPT, call, open, readBody, waitFor } from '../../helpers/fake-apiserver/client.ts';
+import { failureOf } from '../../helpers/rejection.ts';
 
 let dir = '';
 let pki: Pki;
@@ -26,13 +27,7 @@ const json = (body: string): any => JSON.parse(body);
 
 /** The error a promise fails with; the test fails if it succeeds. */
 async function failure(p: Promise<unknown>): Promise<{ code?: string; partial?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code?: string; partial?: string };
-  }
-  assert.unreachable('expected a failure');
-  throw new Error('unreachable');
+  return (await failureOf(p)) as { code?: string; partial?: string };
 }
 
 test.before(async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from '../../../plugin/relay/socket-file.ts';
 import { SockError } from '../../../plugin/errors.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
+import { failureOf } from '../../helpers/rejection.ts';
 
 const servers: Server[] = [];
 
@@ -28,13 +29,9 @@ function greet(path: string): Promise<string> {
 }
 
 async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    assert.instance(err, SockError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a refusal');
+  const err = await failureOf(p);
+  assert.instance(err, SockError);
+  return err.message;
 }
 
 /** No private `.ks-*` folder may be left behind, whatever happened. */
