@@ -25,6 +25,12 @@ export interface Ctx {
   home: string;
   /** Aborted on SIGINT/SIGTERM, with the signal's name as its reason. */
   signal: AbortSignal;
+  /**
+   * Calls `listener` on each SIGHUP (a daemon's "re-read your configuration")
+   * until the returned function is called. Without a listener, SIGHUP ends the
+   * process as it ends kubectl.
+   */
+  onHangup(listener: () => void): () => void;
   now(): Date;
   spawn: SpawnFn;
   /** This process's id, as klog prints it in -v lines. */

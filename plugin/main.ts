@@ -23,6 +23,10 @@ function nodeCtx(signal: AbortSignal): Ctx {
     cwd: process.cwd(),
     home: process.env['HOME'] || homedir(),
     signal,
+    onHangup: (listener) => {
+      process.on('SIGHUP', listener);
+      return () => void process.off('SIGHUP', listener);
+    },
     now: () => new Date(),
     spawn: (command, args, options) => process.getBuiltinModule('node:child_process').spawn(command, args, options),
     pid: process.pid,

@@ -4,8 +4,12 @@ import { versionCommand } from './version.ts';
 import { getCommand } from './get.ts';
 import { proxyCommand } from './proxy.ts';
 import { completionCommand } from './completion.ts';
+import { serveCommand } from './serve.ts';
+import { grantCommand } from './grant.ts';
+import { revokeCommand } from './revoke.ts';
+import { grantsCommand } from './grants.ts';
 
 /** The commands kubectl sock implements itself, in help order. */
 export function nativeCommands(): CommandSpec[] {
-  return [getCommand, logsCommand, versionCommand, proxyCommand, completionCommand];
+  return [getCommand, logsCommand, versionCommand, proxyCommand, serveCommand, grantCommand, revokeCommand, grantsCommand, completionCommand];
 }

@@ -2,6 +2,7 @@ import type { Ctx } from '../context.ts';
 import { InterruptedError, UsageError } from '../errors.ts';
 import { flagBool, flagInt, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
 import { formatGoDuration, parseGoDuration } from '../cli/duration.ts';
+import { parseFileMode } from '../cli/file-mode.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { newFactory, type Factory } from './factory.ts';
 import {
@@ -51,19 +52,13 @@ export function completeProxy(inv: Invocation): ProxyOptions {
         },
     appendServerPath: flagBool(inv, 'append-server-path'),
     keepaliveMs: duration('keepalive'),
-    socketMode: parseSocketMode(flagString(inv, 'socket-mode', '0600')),
+    socketMode: parseFileMode(flagString(inv, 'socket-mode', '0600')),
     allowSharedDir: flagBool(inv, 'allow-shared-dir'),
     expireAfterMs: duration('expire-after'),
     readOnly: flagBool(inv, 'read-only'),
     accessLog: flagString(inv, 'access-log'),
     maxConnections: flagInt(inv, 'max-connections', 0),
   };
-}
-
-/** An octal permission mode: 600, 0600, 0o600. NaN when it is not one. */
-function parseSocketMode(text: string): number {
-  const m = /^(?:0o?)?([0-7]{3})$/.exec(text);
-  return m ? Number.parseInt(m[1] as string, 8) : Number.NaN;
 }
 
 /** validate: kubectl proxy's check, then kubectl-sock's own. Pure. */

@@ -14,6 +14,17 @@ export interface AccessRecord {
   /** Response body bytes sent to the client (for an upgrade: bytes relayed to it). */
   bytes: number;
   durationMs: number;
+  /** `serve`: which socket the request came on, whose it is, and the identity it was sent as. */
+  served?: ServedBy;
+}
+
+/** The socket side of a `serve` audit record. */
+export interface ServedBy {
+  socket: string;
+  /** The socket's owner as configured: a user name or a uid. */
+  owner: string;
+  /** As the API server's audit log names an impersonated user (authentication/v1 UserInfo). */
+  identity: { username: string; uid?: string; groups?: string[] };
 }
 
 /** A request in progress: what its record will say once it ends. */
@@ -42,6 +53,7 @@ export interface AccessLog {
 export function formatRecord(r: AccessRecord): string {
   return `${JSON.stringify({
     time: r.time.toISOString(),
+    ...(r.served && { socket: r.served.socket, owner: r.served.owner, identity: r.served.identity }),
     method: r.method,
     path: r.path,
     status: r.status,

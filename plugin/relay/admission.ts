@@ -11,6 +11,8 @@ export interface AdmissionRules {
   /** undefined with --disable-filter. */
   filter: RequestFilter | undefined;
   readOnly: boolean;
+  /** How a read-only refusal names its cause (default: proxy's --read-only). */
+  readOnlyWhy?: string;
   /** Put before every forwarded path: the server URL's own path with --append-server-path, else ''. */
   serverPath: string;
   /**
@@ -52,7 +54,7 @@ export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: bool
     klog.info(3, 'proxy_server.ts', `Filter accepting ${method} ${under.path} ${h}`);
   }
   if (rules.readOnly) {
-    const why = readOnlyRefusal(method, under.path, upgrade);
+    const why = readOnlyRefusal(method, under.path, upgrade, rules.readOnlyWhy);
     if (why) return { reply: statusReply(403, 'Forbidden', why) };
   }
   return { forward: rules.serverPath + under.rawPath + (under.rawQuery ? `?${under.rawQuery}` : '') };

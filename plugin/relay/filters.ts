@@ -180,12 +180,14 @@ function subresourceOf(path: string): string | undefined {
   return rest[2];
 }
 
+/** What a read-only refusal says first, naming what made the relay read-only. */
+export const PROXY_READ_ONLY = 'kubectl sock proxy is serving read-only (--read-only)';
+
 /**
  * --read-only: only GET and HEAD (a watch is a GET), and no subresource that
  * acts. Returns why a request is refused, or undefined when it may pass.
  */
-export function readOnlyRefusal(method: string, path: string, upgrade: boolean): string | undefined {
-  const why = 'kubectl sock proxy is serving read-only (--read-only)';
+export function readOnlyRefusal(method: string, path: string, upgrade: boolean, why = PROXY_READ_ONLY): string | undefined {
   if (method !== 'GET' && method !== 'HEAD') return `${why}: ${method} is not allowed; only GET, HEAD and watch requests are`;
   if (upgrade) return `${why}: connection upgrades (exec, attach, port-forward) are not allowed`;
   const sub = subresourceOf(path);

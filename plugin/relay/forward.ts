@@ -17,6 +17,8 @@ export interface ForwardContext {
   errOut: Writable;
   pid: number;
   now(): Date;
+  /** `serve`: the socket's Impersonate-* headers, sent instead of the relay's own impersonation. */
+  identity?: Record<string, string | string[]>;
 }
 
 /** Whether a request carries a body (its stream cannot be sent twice, so it is never retried). */
@@ -76,7 +78,7 @@ export function forward(fc: ForwardContext, req: IncomingMessage, res: ServerRes
       // A retry takes a new connection: the idle ones may all have been closed together.
       const ready = await fc.upstream.prepare(retry);
       t = ready.transport;
-      headers = upstreamHeaders(req, ready.credentials);
+      headers = upstreamHeaders(req, ready.credentials, fc.identity);
     } catch (err) {
       return failRequest(fc, res, x, err);
     }

@@ -28,9 +28,10 @@ export function isCredentialHeader(lower: string): boolean {
  * The headers to send upstream, as a flat [name, value, …] list in the
  * client's order and spelling: hop-by-hop and credential headers removed,
  * a User-Agent if the client sent none (client-go's default), the relay's
- * credentials added.
+ * credentials added. `identity` (a `serve` socket's Impersonate-* headers)
+ * replaces whatever impersonation the relay's own credentials carry.
  */
-export function upstreamHeaders(req: IncomingMessage, credentials: Record<string, string | string[]>): string[] {
+export function upstreamHeaders(req: IncomingMessage, credentials: Record<string, string | string[]>, identity?: Record<string, string | string[]>): string[] {
   const raw = req.rawHeaders;
   const listed = connectionTokens(req.headers.connection);
   const out: string[] = [];
@@ -44,6 +45,10 @@ export function upstreamHeaders(req: IncomingMessage, credentials: Record<string
   }
   if (!hasAgent) out.push('User-Agent', userAgent());
   for (const [name, value] of Object.entries(credentials)) {
+    if (identity && name.toLowerCase().startsWith('impersonate-')) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push(name, v);
+  }
+  for (const [name, value] of Object.entries(identity ?? {})) {
     for (const v of Array.isArray(value) ? value : [value]) out.push(name, v);
   }
   return out;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
@@ -48,17 +48,60 @@ export interface Relay {
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 /**
+ * How the connections of one listener are served: the rules a request must
+ * pass, the forwarding context (upstream, and for `serve` the socket's
+ * identity), where finished exchanges are recorded, and the connection gate.
+ */
+export interface RelayRoute {
+  fc: ForwardContext;
+  rules: AdmissionRules;
+  accessLog: AccessLog;
+  gate: ConnectionGate;
+  /** TCP keep-alive period of upgraded upstream connections, ms. */
+  keepaliveMs: number;
+}
+
+/**
+ * The HTTP side of a relay: one node:http server fed connections by one or
+ * more listeners (emit 'connection'); each request is admitted, forwarded and
+ * logged by the route of the connection it came on.
+ */
+export function createRelayHttp(routeOf: (socket: Duplex) => RelayRoute): HttpServer {
+  // Go's defaults where Node's differ: no Host requirement (the filter decides), 1 MB of headers
+  // (DefaultMaxHeaderBytes), no request deadline (a watch or an upload lasts); a large write
+  // buffer so a fast stream is not paused every 16 KiB.
+  const http = createServer({ requireHostHeader: false, maxHeaderSize: 1 << 20, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, requestTimeout: 0, highWaterMark: 1 << 20 });
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(routeOf(req.socket), req, res));
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => onUpgrade(routeOf(req.socket), req, socket, head));
+  return http;
+}
+
+/**
+ * A listening socket's accepting side: connections are accepted paused (one
+ * waiting for --max-connections is not read), tracked until they close (so a
+ * stop can close them all, upgraded ones included), and offered to the gate.
+ */
+export function createRelayListener(gate: ConnectionGate): { net: Server; sockets: Set<Socket> } {
+  const sockets = new Set<Socket>();
+  // allowHalfOpen as http.Server's own. noDelay as Go sets on every TCP connection: without it
+  // a first answer waits for the client's delayed ACK (~40 ms).
+  const net = createNetServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true }, (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    // A client may reset a connection still waiting for --max-connections, before http handles its errors.
+    s.on('error', () => s.destroy());
+    gate.offer(s);
+  });
+  return { net, sockets };
+}
+
+/**
  * Starts serving: the HTTP side of the relay, shared by `kubectl sock proxy`
  * and the passthrough relay. Resolves once the listener is ready (the socket
  * file in place with its final mode), so the caller may announce it.
  */
 export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts: RelayOptions): Promise<Relay> {
   const fc: ForwardContext = { upstream, klog, errOut: ctx.streams.errOut, pid: ctx.pid, now: () => ctx.now() };
-  const sockets = new Set<Socket>();
-  // Go's defaults where Node's differ: no Host requirement (the filter decides), 1 MB of headers
-  // (DefaultMaxHeaderBytes), no request deadline (a watch or an upload lasts); a large write
-  // buffer so a fast stream is not paused every 16 KiB.
-  const http = createServer({ requireHostHeader: false, maxHeaderSize: 1 << 20, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, requestTimeout: 0, highWaterMark: 1 << 20 });
   const tlsContext = opts.listen.kind === 'tcp' && opts.listen.tls ? createSecureContext(opts.listen.tls) : undefined;
   const gate = new ConnectionGate(opts.maxConnections, (s) => {
     // TLS (the passthrough relay) wraps the accepted socket before HTTP sees it.
@@ -67,17 +110,9 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
     http.emit('connection', conn);
     s.resume();
   });
-  // Accept paused, so a connection waiting for --max-connections is not read; allowHalfOpen as http.Server's own.
-  // noDelay as Go sets on every TCP connection: without it a first answer waits for the client's delayed ACK (~40 ms).
-  const net = createNetServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true }, (s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-    // A client may reset a connection still waiting for --max-connections, before http handles its errors.
-    s.on('error', () => s.destroy());
-    gate.offer(s);
-  });
-  http.on('request', (req: IncomingMessage, res: ServerResponse) => onRequest(fc, gate, opts, req, res));
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => onUpgrade(fc, gate, opts, req, socket, head));
+  const route: RelayRoute = { fc, rules: opts.rules, accessLog: opts.accessLog, gate, keepaliveMs: opts.keepaliveMs };
+  const http = createRelayHttp(() => route);
+  const { net, sockets } = createRelayListener(gate);
   let sockFile: SocketFile | undefined;
   let address: string;
   if (opts.listen.kind === 'unix') {
@@ -125,16 +160,17 @@ function exchangeOf(ctx: ForwardContext, req: IncomingMessage): Exchange {
   return { time: ctx.now(), started: performance.now(), method: req.method ?? 'GET', path: req.url ?? '', status: 0, bytes: 0 };
 }
 
-function onRequest(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions, req: IncomingMessage, res: ServerResponse): void {
+function onRequest(route: RelayRoute, req: IncomingMessage, res: ServerResponse): void {
+  const { fc, gate } = route;
   const x = exchangeOf(fc, req);
   const socket = req.socket;
   gate.busy(socket);
   res.once('close', () => {
     gate.idle(socket);
-    logExchange(opts.accessLog, x);
+    logExchange(route.accessLog, x);
   });
   if (gate.closeAfterAnswer()) res.shouldKeepAlive = false;
-  const a = admit(req, opts.rules, false, fc.klog);
+  const a = admit(req, route.rules, false, fc.klog);
   if ('reply' in a) {
     x.status = a.reply.status;
     x.bytes = sendReply(res, a.reply, x.method);
@@ -143,24 +179,25 @@ function onRequest(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions,
   forward(fc, req, res, a.forward, x);
 }
 
-function onUpgrade(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+function onUpgrade(route: RelayRoute, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const { fc } = route;
   const x = exchangeOf(fc, req);
   // An upgraded connection is never idle: it is only let go when it closes.
-  gate.busy(req.socket);
+  route.gate.busy(req.socket);
   let logged = false;
   const onClose = () => {
     if (logged) return;
     logged = true;
-    logExchange(opts.accessLog, x);
+    logExchange(route.accessLog, x);
   };
   socket.on('error', () => socket.destroy());
-  const a = admit(req, opts.rules, true, fc.klog);
+  const a = admit(req, route.rules, true, fc.klog);
   if ('reply' in a) {
     x.status = a.reply.status;
     x.bytes = sendReply(socket, a.reply, x.method);
     return onClose();
   }
-  relayUpgrade(fc, req, socket, head, a.forward, x, { keepaliveMs: opts.keepaliveMs, onClose }).catch(() => {
+  relayUpgrade(fc, req, socket, head, a.forward, x, { keepaliveMs: route.keepaliveMs, onClose }).catch(() => {
     socket.destroy();
     onClose();
   });

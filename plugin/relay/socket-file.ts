@@ -1,4 +1,4 @@
-import { chmod, link, lstat, mkdtemp, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, link, lstat, mkdtemp, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { connect, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { SockError } from '../errors.ts';
@@ -26,8 +26,10 @@ export interface SocketFileOptions {
   mode: number;
   /** Accept a group/world-writable folder without the sticky bit. */
   allowSharedDir: boolean;
+  /** `serve`: the user (and group, or -1 to keep it) the socket is handed to, before it appears at its path. */
+  owner?: { uid: number; gid: number };
   /** A seam for tests: called after each step, to look at the folder in between. */
-  afterStep?: (step: 'bound' | 'chmod' | 'stale-removed' | 'linked') => void;
+  afterStep?: (step: 'bound' | 'chmod' | 'chown' | 'stale-removed' | 'linked') => void;
 }
 
 /** sun_path holds 108 bytes with the terminating NUL: a longer path cannot be connected to. */
@@ -37,12 +39,14 @@ function socketError(message: string): SockError {
   return new SockError('E_SOCKET', message);
 }
 
-function errnoText(err: unknown): string {
+/** Go's wording of an errno (syscall.Errno.Error), for messages in kubectl's style. */
+export function errnoText(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   const texts: Record<string, string> = {
     ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted',
     ENOTDIR: 'not a directory', EROFS: 'read-only file system', ENAMETOOLONG: 'file name too long',
     EINVAL: 'invalid argument', EADDRINUSE: 'address already in use', EXDEV: 'invalid cross-device link',
+    ECONNREFUSED: 'connection refused',
   };
   return (code && texts[code]) ?? (err as Error).message;
 }
@@ -117,7 +121,8 @@ function kindOf(st: { isFile(): boolean; isFIFO(): boolean; isCharacterDevice():
  *
  *  1. the socket is bound inside a fresh mkdtemp folder (0700) next to the
  *     target, so nobody else can reach it whatever mode bind gave it;
- *  2. it is chmod-ed to the requested mode there;
+ *  2. it is chmod-ed to the requested mode there (and, for `serve`, chown-ed
+ *     to its owner), so it is never reachable at its path otherwise;
  *  3. a dead socket at the target is first moved into that private folder
  *     (rename is atomic) and deleted only if it is still the inode inspected;
  *  4. the socket is hard-linked to the target: link(2) fails rather than
@@ -147,6 +152,10 @@ export async function listenOnSocketFile(server: Server, opts: SocketFileOptions
     step('bound');
     await chmod(tmp, opts.mode);
     step('chmod');
+    if (opts.owner) {
+      await chownSocket(tmp, path, opts.owner);
+      step('chown');
+    }
     if (stale) {
       await removeStale(path, priv, stale);
       step('stale-removed');
@@ -161,6 +170,14 @@ export async function listenOnSocketFile(server: Server, opts: SocketFileOptions
   } finally {
     await unlink(tmp).catch(() => undefined);
     await rmdir(priv).catch(() => undefined);
+  }
+}
+
+async function chownSocket(tmp: string, path: string, owner: { uid: number; gid: number }): Promise<void> {
+  try {
+    await chown(tmp, owner.uid, owner.gid);
+  } catch (err) {
+    throw socketError(`cannot hand ${path} to uid ${owner.uid}${owner.gid >= 0 ? ` gid ${owner.gid}` : ''}: chown: ${errnoText(err)}`);
   }
 }
 

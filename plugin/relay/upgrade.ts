@@ -30,7 +30,7 @@ export async function relayUpgrade(fc: ForwardContext, req: IncomingMessage, soc
   try {
     const ready = await fc.upstream.prepare();
     t = ready.transport;
-    headers = upstreamHeaders(req, ready.credentials);
+    headers = upstreamHeaders(req, ready.credentials, fc.identity);
   } catch (err) {
     return failUpgrade(fc, socket, x, err, opts);
   }

@@ -21,7 +21,10 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
   out: Capture;
   err: Capture;
   abort: AbortController;
+  /** Delivers a SIGHUP to the command's listeners. */
+  hangup(): void;
 } {
+  const hangups = new Set<() => void>();
   const out = new Capture();
   const err = new Capture();
   const abort = new AbortController();
@@ -31,6 +34,10 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     cwd: process.cwd(),
     home: '/nonexistent-home',
     signal: abort.signal,
+    onHangup: (listener) => {
+      hangups.add(listener);
+      return () => void hangups.delete(listener);
+    },
     now: () => new Date(),
     spawn,
     pid: 4242,
@@ -38,5 +45,5 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     tmpDir: tmpdir(),
     ...overrides,
   };
-  return { ctx, out, err, abort };
+  return { ctx, out, err, abort, hangup: () => hangups.forEach((l) => l()) };
 }
