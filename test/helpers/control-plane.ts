@@ -45,6 +45,8 @@ export interface ControlPlane {
     /** CA of the client certificate the apiserver presents to kubelets. */
     clientCaPath: string;
   };
+  /** The API server's audit log (JSON lines), with StartOptions.audit; else ''. */
+  auditLog: string;
   /** One HTTPS request as admin; the body is returned as text whatever the status. */
   request(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResponse>;
   /** Like request, but throws unless the status is 2xx, and parses JSON. */
@@ -66,6 +68,8 @@ export interface ApiResponse {
 export interface StartOptions {
   /** Extra kube-apiserver flags (KSOCK_CP_APISERVER_ARGS). */
   apiserverArgs?: string;
+  /** Write an audit log of every request at level Metadata (KSOCK_CP_AUDIT=1). */
+  audit?: boolean;
   /** Milliseconds for `up`, a cold build included (default 60 min: 6.5 min on an idle 2-core machine, far more on a busy one; KSOCK_CP_START_TIMEOUT_MS). */
   timeoutMs?: number;
 }
@@ -96,6 +100,7 @@ function runScript(args: string[], opts: StartOptions): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? Number(process.env['KSOCK_CP_START_TIMEOUT_MS'] ?? 60 * 60_000);
   const env = { ...process.env };
   if (opts.apiserverArgs !== undefined) env['KSOCK_CP_APISERVER_ARGS'] = opts.apiserverArgs;
+  if (opts.audit) env['KSOCK_CP_AUDIT'] = '1';
   return new Promise((resolve, reject) => {
     // stderr is the script's progress (a cold build prints a line per step).
     const child = spawn(CONTROL_PLANE_SCRIPT, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -193,6 +198,7 @@ function fromEnvFile(dir: string): ControlPlane {
     token,
     kubeconfig: need('KSOCK_CP_KUBECONFIG'),
     version: need('KSOCK_CP_VERSION'),
+    auditLog: env['KSOCK_CP_AUDIT_LOG'] ?? '',
     nodeName: need('KSOCK_CP_NODE_NAME'),
     kubelet: {
       caPath: need('KSOCK_CP_KUBELET_CA'),

@@ -1,0 +1,82 @@
+// `kubectl sock serve` for end-to-end tests: its config file, the built binary
+// started in the background, waiting for its lines, and clients run as another
+// local user (setpriv), as the owners of the sockets would run them.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { tempDir } from './kubeconfig-builder.ts';
+import { BINARY, run, startBackground, type Background, type RunOptions, type RunResult } from './processes.ts';
+
+/** nobody, and a second unprivileged uid with no passwd entry: the owners of test sockets. */
+export const NOBODY = 65534;
+export const STRANGER = 65533;
+
+/** A folder the socket owners may enter (0755, root's), under a sticky /tmp. */
+export function socketsDir(prefix = 'ksock-serve-'): string {
+  const dir = tempDir(prefix);
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Writes a ServeConfig with these socket entries. */
+export function writeServeConfig(path: string, sockets: Array<Record<string, unknown>>): string {
+  writeFileSync(path, stringify({ apiVersion: 'sock.kubectl.io/v1alpha1', kind: 'ServeConfig', sockets }));
+  return path;
+}
+
+export interface Serve extends Background {
+  dir: string;
+  control: string;
+  stateFile: string;
+  /** Sends SIGHUP and waits for the reload's summary line (or its error line). */
+  reload(): Promise<string>;
+  /** Waits until the output has `re` matched `count` times in all; returns the last matching line. */
+  waitFor(re: RegExp, count?: number, timeoutMs?: number): Promise<string>;
+  /** The binary with these arguments, against this server's control socket. */
+  ctl(args: string[], opts?: RunOptions): Promise<RunResult>;
+}
+
+/** Starts `kubectl sock serve` with the kubeconfig and config; resolves once it announced it serves. */
+export async function startServe(kubeconfig: string, config: string, extra: string[] = [], dir = tempDir('ksock-serve-state-')): Promise<Serve> {
+  const control = join(dir, 'control', 'serve.sock');
+  const stateFile = join(dir, 'grants.yaml');
+  const args = ['serve', '--kubeconfig', kubeconfig, '--config', config, '--control-socket', control, '--state-file', stateFile, ...extra];
+  const bg = await startBackground(BINARY, args, /^Serving \d+ sockets? from /, { timeoutMs: 60_000 });
+  const waitFor = (re: RegExp, count = 1, timeoutMs = 10_000) => waitForLine(bg, re, count, timeoutMs);
+  return {
+    ...bg, dir, control, stateFile, waitFor,
+    async reload() {
+      const done = /^(Reloaded |E\d{4} [\d:.]+ +\d+ serve\.ts\] reloading )/;
+      const before = countMatches(bg.output(), done);
+      bg.child.kill('SIGHUP');
+      return waitFor(done, before + 1);
+    },
+    ctl: (more, opts) => run(BINARY, [...more, '--control-socket', control], opts),
+  };
+}
+
+function countMatches(text: string, re: RegExp): number {
+  return text.split('\n').filter((l) => re.test(l)).length;
+}
+
+function waitForLine(bg: Background, re: RegExp, count: number, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((ok, fail) => {
+    const check = () => {
+      const lines = bg.output().split('\n').filter((l) => re.test(l));
+      if (lines.length >= count) return ok(lines[count - 1] as string);
+      if (Date.now() > deadline) return fail(new Error(`no ${count}th line matching ${re} within ${timeoutMs} ms; output:\n${bg.output()}`));
+      setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+/** The binary run as another local user (uid and gid `uid`, no supplementary groups), with its own HOME. */
+export function runAs(uid: number, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const home = join(tempDir(`ksock-home-${uid}-`));
+  mkdirSync(join(home, '.kube'), { recursive: true });
+  chmodSync(home, 0o777);
+  chmodSync(join(home, '.kube'), 0o777);
+  return run('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', BINARY, ...args], { ...opts, env: { HOME: home, ...opts.env } });
+}
