@@ -25,8 +25,11 @@ export function completeGrant(ctx: Ctx, inv: Invocation): GrantOptions {
 }
 
 /** validate: one user; a positive --expire-after. The server checks the rest (it knows the users and paths). */
-export function validateGrant(o: GrantOptions, args: readonly string[]): void {
-  if (args.length !== 1 || args[0] === '') throw new UsageError(args.length === 0 ? 'a user is required: kubectl sock grant USER' : `exactly one user is required, got ${args.length}: ${args.join(' ')}`);
+export function validateGrant(o: GrantOptions, inv: Pick<Invocation, 'args' | 'commandPath'>): void {
+  const { args } = inv;
+  if (args.length !== 1 || args[0] === '') {
+    throw new UsageError(args.length === 0 ? 'a user is required: kubectl sock grant USER' : `exactly one user is required, got ${args.length}: ${args.join(' ')}`, inv.commandPath);
+  }
   if (o.request.expireAfter !== undefined && parseGoDuration(o.request.expireAfter) <= 0) throw new UsageError('--expire-after must be more than 0');
 }
 
@@ -62,7 +65,7 @@ export const grantCommand: CommandSpec = {
   flags,
   async run(ctx, inv) {
     const o = completeGrant(ctx, inv);
-    validateGrant(o, inv.args);
+    validateGrant(o, inv);
     const { controlCall } = await import('../serve/control-client.ts');
     const s = await controlCall<SocketStatus>(o.controlSocket, 'POST', '/v1/grants', o.request);
     ctx.streams.out.write(grantedLine(s));

@@ -15,7 +15,7 @@ export const grantsCommand: CommandSpec = {
     { name: 'output', short: 'o', kind: 'string', usage: 'Output format. One of: (json, yaml).' },
   ],
   async run(ctx, inv) {
-    if (inv.args.length > 0) throw new UsageError(`unknown command ${JSON.stringify(inv.args[0])} for "kubectl sock grants"`);
+    if (inv.args.length > 0) throw new UsageError(`unknown command ${JSON.stringify(inv.args[0])} for "${inv.commandPath}"`, inv.commandPath, true);
     const output = flagString(inv, 'output');
     const { GRANTS_OUTPUTS, formatSockets } = await import('../serve/grants-printer.ts');
     if (!(GRANTS_OUTPUTS as readonly string[]).includes(output)) {

@@ -19,7 +19,7 @@ export const revokeCommand: CommandSpec = {
   flags: [controlSocketFlag],
   async run(ctx, inv) {
     if (inv.args.length !== 1 || inv.args[0] === '') {
-      throw new UsageError(inv.args.length === 0 ? 'a user or a socket path is required: kubectl sock revoke USER|PATH' : `exactly one user or socket path is required, got ${inv.args.length}: ${inv.args.join(' ')}`);
+      throw new UsageError(inv.args.length === 0 ? 'a user or a socket path is required: kubectl sock revoke USER|PATH' : `exactly one user or socket path is required, got ${inv.args.length}: ${inv.args.join(' ')}`, inv.commandPath);
     }
     const arg = inv.args[0] as string;
     // A path is anything with a slash in it (a user name has none), taken from where it was typed.

@@ -27,9 +27,10 @@ export function completeServe(ctx: Ctx, inv: Invocation): ServeOptions {
 }
 
 /** validate: pure. */
-export function validateServe(o: ServeOptions, args: readonly string[]): void {
-  if (args.length > 0) throw new UsageError(`unknown command ${JSON.stringify(args[0])} for "kubectl sock serve"`);
-  if (o.configFile === '') throw new UsageError('required flag(s) "config" not set');
+export function validateServe(o: ServeOptions, inv: Pick<Invocation, 'args' | 'commandPath'>): void {
+  // cobra's own wording for a stray argument and a missing required flag, with its "--help" hint.
+  if (inv.args.length > 0) throw new UsageError(`unknown command ${JSON.stringify(inv.args[0])} for "${inv.commandPath}"`, inv.commandPath, true);
+  if (o.configFile === '') throw new UsageError('required flag(s) "config" not set', inv.commandPath, true);
   for (const [flag, v] of [['control-socket', o.controlSocket], ['state-file', o.stateFile], ['grant-dir', o.grantDir]] as const) {
     if (v === '' || v === '-') throw new UsageError(`--${flag} must name a path`);
   }
@@ -87,7 +88,7 @@ The sockets come from the --config file and from grants made with kubectl sock g
   flags,
   async run(ctx, inv) {
     const o = completeServe(ctx, inv);
-    validateServe(o, inv.args);
+    validateServe(o, inv);
     const f = newFactory(ctx, inv);
     try {
       return await runServe(ctx, f, o);

@@ -148,7 +148,8 @@ export function checkFilter(v: unknown, flag: string): string {
   try {
     makeRegexpArray(text, flag);
   } catch (err) {
-    throw new Error((err as Error).message.replace(/^Error compiling re: --[a-z-]+: /, 'invalid regular expression: '));
+    // makeRegexpArray says "Error compiling re: --flag: Invalid regular expression: /(/: why"; the field is named already.
+    throw new Error((err as Error).message.replace(/^Error compiling re: --[a-z-]+: (Invalid regular expression: )?/, 'invalid regular expression '));
   }
   return text;
 }
