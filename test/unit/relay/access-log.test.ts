@@ -15,6 +15,12 @@ test('formatRecord :: one JSON line, fields in order, duration to the microsecon
     '{"time":"2026-01-02T03:04:05.678Z","method":"GET","path":"/api/v1/pods?watch=1","status":200,"bytes":1234,"duration_ms":12.346}\n');
 });
 
+test('formatRecord :: a serve record names the socket, its owner and the identity after the time', () => {
+  const served = { socket: '/run/ks/a.sock', owner: 'alice', identity: { username: 'alice', groups: ['devs'] } };
+  assert.is(formatRecord({ ...rec, served }),
+    '{"time":"2026-01-02T03:04:05.678Z","socket":"/run/ks/a.sock","owner":"alice","identity":{"username":"alice","groups":["devs"]},"method":"GET","path":"/api/v1/pods?watch=1","status":200,"bytes":1234,"duration_ms":12.346}\n');
+});
+
 test('openAccessLog :: a new file is created 0600 and lines are appended after what was there', async () => {
   const dir = tempDir('ksock-log-');
   const path = join(dir, 'access.log');

@@ -30,6 +30,12 @@ test('upstreamHeaders :: a client without User-Agent gets kubectl-sock\'s (clien
   assert.match(out[3] as string, /^kubectl-sock\//);
 });
 
+test('upstreamHeaders :: a serve socket\'s identity replaces the relay\'s own impersonation; its Authorization stays', () => {
+  const req = fakeReq(['Accept', '*/*', 'User-Agent', 'k', 'Impersonate-User', 'admin']);
+  const out = upstreamHeaders(req, { authorization: 'Bearer mine', 'impersonate-user': 'server-as', 'impersonate-group': ['server-group'] }, { 'impersonate-user': 'alice', 'impersonate-group': ['devs', 'ops'] });
+  assert.equal(out, ['Accept', '*/*', 'User-Agent', 'k', 'authorization', 'Bearer mine', 'impersonate-user', 'alice', 'impersonate-group', 'devs', 'impersonate-group', 'ops']);
+});
+
 test('downstreamHeaders :: canonical names, sorted, duplicates in order, hop-by-hop dropped', () => {
   const raw = ['x-b', '1', 'set-cookie', 'a', 'Connection', 'close, X-Private', 'x-private', 'p', 'content-length', '3', 'Set-Cookie', 'b', 'audit-id', 'z']
     .map((s) => Buffer.from(s, 'latin1'));

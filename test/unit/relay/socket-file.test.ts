@@ -96,6 +96,33 @@ test('listenOnSocketFile :: never reachable with a wider mode at any step of its
   assert.equal(snapshot(dir), ['watched.sock socket 600']);
 });
 
+test('listenOnSocketFile :: an owner (serve) gets the socket before it appears at its path', async () => {
+  const dir = tempDir('ksock-sf-');
+  const path = join(dir, 'theirs.sock');
+  const seen: string[] = [];
+  await listenOnSocketFile(newServer(), {
+    path, cwd: '/', mode: 0o600, allowSharedDir: false, owner: { uid: 65534, gid: -1 },
+    afterStep: (step) => seen.push(`${step}: ${existsSync(path) ? `at its path, uid ${lstatSync(path).uid}` : 'not at its path'}`),
+  });
+  assert.equal(seen, ['bound: not at its path', 'chmod: not at its path', 'chown: not at its path', 'linked: at its path, uid 65534']);
+  assert.is(lstatSync(path).mode & 0o777, 0o600);
+  assertNoLeftovers(dir);
+});
+
+test('listenOnSocketFile :: an owner it may not hand the socket to is an error, and nothing is left', async () => {
+  const dir = tempDir('ksock-sf-');
+  const path = join(dir, 'x.sock');
+  // As nobody, chown to another user fails (EPERM), the same as a server without CAP_CHOWN.
+  const { spawnSync } = await import('node:child_process');
+  chmodSync(dir, 0o777);
+  const script = `import { createServer } from 'node:net'; import { listenOnSocketFile } from ${JSON.stringify(join(import.meta.dirname, '../../../plugin/relay/socket-file.ts'))};
+    listenOnSocketFile(createServer(), { path: ${JSON.stringify(path)}, cwd: '/', mode: 0o600, allowSharedDir: true, owner: { uid: 0, gid: -1 } }).then(() => console.log('placed'), (e) => console.log(e.message));`;
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(r.stdout.trim(), `cannot hand ${path} to uid 0: chown: operation not permitted`, r.stderr);
+  assert.not.ok(existsSync(path));
+  assertNoLeftovers(dir);
+});
+
 test('listenOnSocketFile :: refuses to replace a regular file; its content is unchanged', async () => {
   const dir = tempDir('ksock-sf-');
   const path = join(dir, 'important.txt');
