@@ -9,9 +9,10 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { makePki } from '../helpers/certs.ts';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
-import { holdAll } from '../helpers/held-connections.ts';
+import { closedWithin, holdAll } from '../helpers/held-connections.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
-import type { RunResult } from '../helpers/processes.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { BINARY, KUBECTL, cleanEnv, startBackground, type RunResult } from '../helpers/processes.ts';
 import { NOBODY, runAs, socketsDir, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
 import { call } from '../unit/relay/relay-harness.ts';
 
@@ -32,7 +33,7 @@ test.before(async () => {
   const work = tempDir('ksock-e2e-grants-');
   const pki = await makePki(join(work, 'pki'));
   api = await startFakeApiServer({ tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert }, token: TOKEN });
-  api.addObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'n', containers: [{ name: 'app', image: 'a' }] } } as never);
+  api.addObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'n', containers: [{ name: 'app', image: 'a' }] }, status: { phase: 'Running' } } as never);
   api.setLogs('default', 'web', 'app', ['line 1']);
   admin = kc().cluster('fake', { server: api.httpsUrl, 'certificate-authority': pki.ca.certPath }).user('admin', { token: TOKEN })
     .context('admin', { cluster: 'fake', user: 'admin' }).current('admin').write(join(work, 'admin.kubeconfig'));
@@ -127,6 +128,7 @@ function revokeNow(target: string): Promise<number> {
 test('revoke :: by path: unlinked, and its watch, logs -f, exec and port-forward closed within 1 s', async () => {
   await serve.ctl(['grant', 'bin', '--path', sock('bin')]);
   const held = await holdAll(sock('bin'));
+  assert.equal(await closedWithin(held), [], 'every connection is open before the revocation');
   const t0 = performance.now();
   assert.is(await revokeNow(sock('bin')), 200);
   for (const h of held) assert.ok((await h.closed) - t0 <= 1000, `${h.kind} closed within 1 s`);
@@ -144,6 +146,27 @@ test('revoke :: by user, with kubectl sock revoke; config sockets and unknown ta
   assertRefused(await serve.ctl(['revoke', 'daemon']), 'error: no socket is granted to daemon');
   assertRefused(await serve.ctl(['revoke', join(dir, 'nope.sock')]), `error: no socket is granted at ${join(dir, 'nope.sock')}`);
   assert.ok(existsSync(sock('alice')));
+});
+
+test('revoke :: real kubectl exec and port-forward through the socket end when it is revoked', async () => {
+  await serve.ctl(['grant', 'bin', '--path', sock('kx')]);
+  const env = cleanEnv({ KUBECTL_SOCK_KUBECTL: KUBECTL, TMPDIR: tempDir('ksock-e2e-grants-tmp-') });
+  const server = `unix://${sock('kx')}`;
+  const exec = spawn(BINARY, ['--server', server, 'exec', '-i', 'web', '--', 'echo-test'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const execOut = new Promise<void>((r) => exec.stdout.on('data', (c: Buffer) => c.includes('ping') && r()));
+  exec.stdin.write('ping\n');
+  await execOut;
+  const pf = await startBackground(BINARY, ['--server', server, 'port-forward', 'pod/web', '0:9'], /^Forwarding from 127\.0\.0\.1:\d+ /, { env: { KUBECTL_SOCK_KUBECTL: KUBECTL, TMPDIR: env['TMPDIR'] } });
+  const exited = (c: ChildProcess) => new Promise<number>((r) => (c.exitCode !== null ? r(performance.now()) : c.once('exit', () => r(performance.now()))));
+  const ends = [exited(exec), exited(pf.child)];
+  const t0 = performance.now();
+  assert.is((await serve.ctl(['revoke', sock('kx')])).code, 0);
+  const [execEnd, pfEnd] = await Promise.all(ends.map((e) => Promise.race([e, new Promise<number>((r) => setTimeout(() => r(Infinity), 10_000))])));
+  // kubectl notices the cut itself; the cut is timed on the connections above.
+  assert.ok((execEnd as number) - t0 < 5000, `exec ended ${(execEnd as number) - t0} ms after the revoke`);
+  assert.ok((pfEnd as number) - t0 < 5000, `port-forward ended ${(pfEnd as number) - t0} ms after the revoke`);
+  assert.is.not(exec.exitCode, 0);
+  assert.is.not(pf.child.exitCode, 0);
 });
 
 test('control :: another local user is refused by the control socket\'s folder: no grant, revoke or list', async () => {

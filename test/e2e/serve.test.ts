@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePki } from '../helpers/certs.ts';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
-import { hold, holdAll, type Held } from '../helpers/held-connections.ts';
+import { closedWithin, hold, holdAll, type Held } from '../helpers/held-connections.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { NOBODY, STRANGER, runAs, socketsDir, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
 import { call } from '../unit/relay/relay-harness.ts';
@@ -46,6 +46,7 @@ test.after(async () => {
 
 /** Asserts every held connection closed within `ms` of `since` (performance.now()). */
 async function assertCutWithin(held: Held[], since: number, ms = 1000): Promise<void> {
+  for (const h of held) assert.ok((await Promise.race([h.closed, Promise.resolve(Infinity)])) >= since, `${h.kind} was open until the change`);
   const closedAt = await Promise.all(held.map((h) => Promise.race([h.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), ms + 2000))])));
   held.forEach((h, i) => assert.ok((closedAt[i] as number) - since <= ms, `${h.kind} closed ${(closedAt[i] as number) - since} ms after the change`));
 }
@@ -85,6 +86,7 @@ test("serve :: each socket's requests carry its identity and the server's token;
 
 test('SIGHUP :: new sockets appear, removed ones are unlinked with every connection cut within 1 s, unchanged ones keep theirs', async () => {
   const doomed = await holdAll(sock('alice'));
+  assert.equal(await closedWithin(doomed), [], 'each stays open on its own');
   // bob's socket is read-only: exec and port-forward are refused there, watches and logs are not.
   const kept = await Promise.all([hold(sock('bob'), 'watch'), hold(sock('bob'), 'logs -f')]);
   writeServeConfig(config, [entry('bob', { owner: String(NOBODY), asGroups: ['devs', 'ops'], asUid: 'b-1', readOnly: true }), entry('carol')]);
