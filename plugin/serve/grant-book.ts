@@ -71,8 +71,8 @@ export class GrantBook {
     const byPath = target.startsWith('/');
     const hit = this.#entries.filter((e) => (byPath ? e.spec.path === target : e.spec.owner === target));
     if (hit.length === 0) throw this.#notGranted(target, byPath);
-    const revoked: RevokeAnswer['revoked'] = [];
-    for (const e of hit) revoked.push({ path: e.spec.path, connections: (await this.#d.engine.stop(e.spec.path, 'revoked')) ?? 0 });
+    // All at once: every connection is cut in this turn of the event loop, before any file work is awaited.
+    const revoked = await Promise.all(hit.map(async (e) => ({ path: e.spec.path, connections: (await this.#d.engine.stop(e.spec.path, 'revoked')) ?? 0 })));
     this.#entries = this.#entries.filter((e) => !hit.includes(e));
     await this.#save().catch((err: Error) => {
       throw new ControlRefusal(500, `revoked ${revoked.map((r) => r.path).join(', ')}, but ${err.message}: it will be served again after a restart unless the file is fixed`);

@@ -99,18 +99,19 @@ export class ServedSocket {
   }
 
   /**
-   * Stops serving: the file goes first (no new connection can start), then
-   * every open connection is destroyed, which aborts its upstream request or
-   * tunnel. Returns the number of connections cut.
+   * Stops serving, at once and before anything is awaited: the listener is
+   * closed (a new connection is refused) and every open connection destroyed,
+   * which aborts its upstream request or tunnel. Then the file is removed.
+   * Returns the number of connections cut.
    */
   close(): Promise<number> {
     const cut = this.#sockets.size;
-    this.#closing ??= (async () => {
+    if (!this.#closing) {
       this.#net.close();
       this.#gate.close();
-      await removeSocketFile(this.#file);
       for (const s of this.#sockets) s.destroy();
-    })();
+      this.#closing = removeSocketFile(this.#file);
+    }
     return this.#closing.then(() => cut);
   }
 }

@@ -281,11 +281,13 @@ async function oneRequest(client: Client, t: LoadTarget, kind: Kind, rng: () => 
 /**
  * Runs `clients` clients for `durationMs`; each issues requests back to back,
  * and finishes the one in flight when the time is up. Closes every client.
+ * `target` may differ per client (`serve`'s many sockets).
  */
-export async function runLoad(t: LoadTarget, clients: number, durationMs: number, rng: () => number): Promise<Tally> {
+export async function runLoad(target: LoadTarget | ((client: number) => LoadTarget), clients: number, durationMs: number, rng: () => number): Promise<Tally> {
   const tally: Tally = { issued: 0, completed: 0, failed: 0, failures: [], byKind: {} };
   const deadline = Date.now() + durationMs;
-  const one = async (): Promise<void> => {
+  const one = async (i: number): Promise<void> => {
+    const t = typeof target === 'function' ? target(i) : target;
     const client = newClient(t);
     try {
       while (Date.now() < deadline) {
@@ -304,6 +306,6 @@ export async function runLoad(t: LoadTarget, clients: number, durationMs: number
       await client.close();
     }
   };
-  await Promise.all(Array.from({ length: clients }, one));
+  await Promise.all(Array.from({ length: clients }, (_, i) => one(i)));
   return tally;
 }
