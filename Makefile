@@ -6,7 +6,7 @@ PREFIX ?= $(HOME)/.local/bin
 STAMP := node_modules/.package-lock.json
 
 
-.PHONY: all build deps typecheck test test-unit test-e2e test-real fuzz control-plane demo demo-quick bench install uninstall release clean
+.PHONY: all build deps typecheck test test-unit test-e2e test-real fuzz control-plane demo demo-quick bench install uninstall release clean verify-systemd
 
 all: build
 
@@ -63,6 +63,11 @@ demo-quick: build
 
 bench: build
 	$(NODE) scripts/bench.ts
+
+# docs/kubectl-sock.service under a real systemd (PID 1 in a systemd-nspawn container over an
+# overlay of this machine's root); also part of the real tier. Needs root.
+verify-systemd: build
+	scripts/verify-systemd-unit
 
 install: build
 	install -d $(PREFIX)

@@ -160,7 +160,7 @@ export async function listenOnSocketFile(server: Server, opts: SocketFileOptions
       await removeStale(path, priv, stale);
       step('stale-removed');
     }
-    await placeLink(tmp, path);
+    await placeLink(tmp, path, opts.owner);
     step('linked');
     const st = await lstat(path);
     return { path, dev: st.dev, ino: st.ino };
@@ -218,13 +218,15 @@ async function removeStale(path: string, priv: string, seen: { dev: number; ino:
   throw socketError(`refusing to replace ${path}: it changed while starting and is no longer the dead socket`);
 }
 
-async function placeLink(tmp: string, path: string): Promise<void> {
+async function placeLink(tmp: string, path: string, owner?: { uid: number }): Promise<void> {
   try {
     await link(tmp, path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw socketError(`refusing to replace ${path}: a file appeared there while starting`);
-    throw socketError(`cannot create ${path}: ${errnoText(err)}`);
+    // fs.protected_hardlinks: linking a file someone else owns takes CAP_FOWNER.
+    const why = code === 'EPERM' && owner ? ` (the socket already belongs to uid ${owner.uid}; linking it takes CAP_FOWNER where fs.protected_hardlinks is on, as the systemd unit in docs/ grants)` : '';
+    throw socketError(`cannot create ${path}: ${errnoText(err)}${why}`);
   }
 }
 

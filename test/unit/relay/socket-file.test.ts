@@ -109,18 +109,31 @@ test('listenOnSocketFile :: an owner (serve) gets the socket before it appears a
   assertNoLeftovers(dir);
 });
 
-test('listenOnSocketFile :: an owner it may not hand the socket to is an error, and nothing is left', async () => {
-  const dir = tempDir('ksock-sf-');
-  const path = join(dir, 'x.sock');
-  // As nobody, chown to another user fails (EPERM), the same as a server without CAP_CHOWN.
+test('listenOnSocketFile :: handing the socket over takes CAP_CHOWN, then CAP_FOWNER to link it (fs.protected_hardlinks); short of either, an error and nothing left', async () => {
   const { spawnSync } = await import('node:child_process');
-  chmodSync(dir, 0o777);
-  const script = `import { createServer } from 'node:net'; import { listenOnSocketFile } from ${JSON.stringify(join(import.meta.dirname, '../../../plugin/relay/socket-file.ts'))};
-    listenOnSocketFile(createServer(), { path: ${JSON.stringify(path)}, cwd: '/', mode: 0o600, allowSharedDir: true, owner: { uid: 0, gid: -1 } }).then(() => console.log('placed'), (e) => console.log(e.message));`;
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8' });
-  assert.is(r.stdout.trim(), `cannot hand ${path} to uid 0: chown: operation not permitted`, r.stderr);
-  assert.not.ok(existsSync(path));
-  assertNoLeftovers(dir);
+  const place = (caps: string[]) => {
+    const dir = tempDir('ksock-sf-');
+    chmodSync(dir, 0o777);
+    const path = join(dir, 'x.sock');
+    const script = `import { createServer } from 'node:net'; import { listenOnSocketFile } from ${JSON.stringify(join(import.meta.dirname, '../../../plugin/relay/socket-file.ts'))};
+      const s = createServer(); listenOnSocketFile(s, { path: ${JSON.stringify(path)}, cwd: '/', mode: 0o600, allowSharedDir: true, owner: { uid: 0, gid: -1 } }).then(() => { console.log('placed'); s.close(); }, (e) => console.log(e.message));`;
+    // As nobody with only these capabilities, as the systemd unit runs the server (User=, AmbientCapabilities=).
+    const c = caps.map((x) => `+${x}`).join(',');
+    const setpriv = ['--reuid=65534', '--regid=65534', '--clear-groups', ...(caps.length ? [`--inh-caps=${c}`, `--ambient-caps=${c}`] : [])];
+    const r = spawnSync('setpriv', [...setpriv, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const left = readdirSync(dir);
+    return { said: r.stdout.trim() || r.stderr, path, left };
+  };
+  const none = place([]);
+  assert.is(none.said, `cannot hand ${none.path} to uid 0: chown: operation not permitted`);
+  assert.equal(none.left, []);
+  const chownOnly = place(['chown']);
+  if (readFileSync('/proc/sys/fs/protected_hardlinks', 'utf8').trim() === '1') {
+    assert.is(chownOnly.said, `cannot create ${chownOnly.path}: operation not permitted (the socket already belongs to uid 0; linking it takes CAP_FOWNER where fs.protected_hardlinks is on, as the systemd unit in docs/ grants)`);
+    assert.equal(chownOnly.left, []);
+  }
+  const both = place(['chown', 'fowner']);
+  assert.is(both.said, 'placed');
 });
 
 test('listenOnSocketFile :: refuses to replace a regular file; its content is unchanged', async () => {
