@@ -4,12 +4,13 @@
 // Each round runs both proxies in turn: C keep-alive clients on the unix socket share N
 // GETs of one pod (requests/s, p50/p99 latency), then M MiB of logs are read through each.
 // Everything is bounded by --timeout (seconds). Needs dist/kubectl-sock (make build).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'undici';
+import { cpuMs, startUntil } from './bench/processes.ts';
 import { evictFromPageCache, recordResult } from './bench/results.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -53,32 +54,6 @@ async function serveFake(dir: string, mib: number): Promise<void> {
     .write(join(dir, 'bench.kubeconfig'));
   process.stdout.write(`${JSON.stringify({ kubeconfig })}\n`);
   process.once('SIGTERM', () => void api.close().then(() => process.exit(0)));
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/** Starts a process and resolves with its first stdout line matching `ready`. */
-function startUntil(cmd: string, args: string[], ready: RegExp, children: ChildProcess[]): Promise<string> {
-  return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/nonexistent' } });
-    children.push(child);
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-      const line = out.split('\n').find((l) => ready.test(l));
-      if (line !== undefined) ok(line);
-    });
-    child.on('error', fail);
-    child.on('exit', (code) => fail(new Error(`${cmd} exited (${code}) before it was ready: ${out}`)));
-  });
 }
 
 interface LoadResult { seconds: number; latencies: number[] }
