@@ -68,7 +68,7 @@ export class ServeDaemon {
   static async start(ctx: Ctx, upstream: Upstream, klog: Klog, o: ServeOptions): Promise<ServeDaemon> {
     const config = await readConfig(o.configFile);
     const grants = await GrantBook.load(o.stateFile);
-    checkOnePathEach([...config, ...grants]);
+    checkOnePathEach([...config, ...grants], o.controlSocket);
     const audit = await AuditLog.open(o.auditLog, ctx.cwd, ctx.streams.errOut);
     const d = new ServeDaemon(ctx, upstream, klog, audit, o);
     try {
@@ -118,7 +118,7 @@ export class ServeDaemon {
       let wanted;
       try {
         const config = await readConfig(file);
-        checkOnePathEach([...config, ...this.grants.entries]);
+        checkOnePathEach([...config, ...this.grants.entries], this.#o.controlSocket);
         const previous = this.#config;
         this.#config = config;
         try {

@@ -26,10 +26,14 @@ export async function resolveSockets(entries: readonly SocketEntry[], accounts: 
   return out;
 }
 
-/** Two entries for one path (the config and a grant): the second one is named, with where the first is. */
-export function checkOnePathEach(entries: readonly SocketEntry[]): void {
+/**
+ * Two entries for one path (the config and a grant): the second one is named,
+ * with where the first is. No entry may take the control socket's path.
+ */
+export function checkOnePathEach(entries: readonly SocketEntry[], controlSocket: string): void {
   const seen = new Map<string, SocketEntry>();
   for (const e of entries) {
+    if (e.spec.path === controlSocket) throw new ConfigError(`${originField(e.origin, 'path')}: ${e.spec.path} is the control socket (--control-socket)`);
     const first = seen.get(e.spec.path);
     if (first) {
       const at = first.origin.line > 0 ? `${first.origin.file}:${first.origin.line}` : first.origin.file;

@@ -73,6 +73,9 @@ test('serve :: a config file that is missing or does not validate', async () => 
   await assertRefusedAtStart(bad, `error: ${bad.config}:8: sockets[1].mode: mode 0606 lets every local user act through the socket; at most 0660`);
   const unknown = world((d) => [{ path: join(d, 'b.sock'), owner: 'no-such-user-zz' }]);
   await assertRefusedAtStart(unknown, `error: ${unknown.config}:6: sockets[1].owner: unknown user "no-such-user-zz"`);
+  const control = world(() => []);
+  writeServeConfig(control.config, [{ path: join(control.state, 'control', 's.sock'), owner: 'nobody' }]);
+  await assertRefusedAtStart(control, `error: ${control.config}:4: sockets[0].path: ${join(control.state, 'control', 's.sock')} is the control socket (--control-socket)`);
   const group = world((d) => [{ path: join(d, 'b.sock'), owner: 'nobody', group: 'no-such-group-zz', mode: '0660' }]);
   await assertRefusedAtStart(group, `error: ${group.config}:6: sockets[1].group: unknown group "no-such-group-zz"`);
 });
