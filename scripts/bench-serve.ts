@@ -15,14 +15,13 @@
 //    until every revoked watch is closed, requests lost, descriptors.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'undici';
 import { stringify } from 'yaml';
-import { hold } from '../test/helpers/held-connections.ts';
 import { openFds, rssKiB } from '../test/helpers/proc.ts';
+import { startRevocationProbe } from '../test/helpers/serve.ts';
 import { cpuMs, startUntil } from './bench/processes.ts';
 import { evictFromPageCache, recordResult } from './bench/results.ts';
 
@@ -163,23 +162,6 @@ async function memory(kubeconfig: string): Promise<void> {
   }
 }
 
-/** Holds a watch on each socket; resolves with the time the last one closed after `cut()` ran. */
-async function timeCut(sockets: string[], cut: () => Promise<void>): Promise<number> {
-  const held = await Promise.all(sockets.map((s) => hold(s, 'watch')));
-  const t0 = performance.now();
-  await cut();
-  return Math.max(...(await Promise.all(held.map((h) => h.closed)))) - t0;
-}
-
-function revokeOver(control: string, target: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    request({ socketPath: control, method: 'DELETE', path: `/v1/grants?target=${encodeURIComponent(target)}`, headers: { host: 'localhost' } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`revoke: ${res.statusCode}`))));
-    }).on('error', fail).end();
-  });
-}
-
 /** 200 clients for SCALE_S seconds with RSS sampled; `revoke` runs halfway. */
 async function underLoad(sockets: string[], pid: number, revoke: () => Promise<number>): Promise<{ load: Load; peakMiB: number; cutMs: number }> {
   let peak = rssKiB(pid);
@@ -220,13 +202,16 @@ async function scale(kubeconfig: string): Promise<void> {
       c.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`grant exited ${code}`))));
     });
   }
-  const ours = await underLoad(serve.sockets, pid, () => timeCut(granted, () => revokeOver(serve.control, String(userInfo().uid))));
+  // The revoked watches are held, and the revocation sent and timed, by a process that does nothing else.
+  const ourProbe = await startRevocationProbe({ control: serve.control, target: String(userInfo().uid) }, granted);
+  const ours = await underLoad(serve.sockets, pid, () => ourProbe.revoke());
   await new Promise((r) => setTimeout(r, 6000)); // idle upstream connections close after the API server's keep-alive
   const fds1 = openFds(pid).length;
   await stop(serve.child);
   const loadProxy = await start(KUBECTL, ['proxy', '--kubeconfig', kubeconfig, `--unix-socket=${join(dir, 'scale-kubectl.sock')}`], /^Starting to serve on /);
   const userProxy = await start(KUBECTL, ['proxy', '--kubeconfig', kubeconfig, `--unix-socket=${join(dir, 'scale-user.sock')}`], /^Starting to serve on /);
-  const theirs = await underLoad([join(dir, 'scale-kubectl.sock')], loadProxy.pid as number, () => timeCut(Array(20).fill(join(dir, 'scale-user.sock')), () => stop(userProxy)));
+  const theirProbe = await startRevocationProbe({ kill: userProxy.pid as number }, Array(20).fill(join(dir, 'scale-user.sock')));
+  const theirs = await underLoad([join(dir, 'scale-kubectl.sock')], loadProxy.pid as number, () => theirProbe.revoke());
   await stop(loadProxy);
   console.log(`scale: serve, 500 sockets + 20 granted, 200 clients for ${SCALE_S} s: ${ours.load.requests} requests, ${ours.load.failed} lost, peak RSS ${ours.peakMiB.toFixed(1)} MiB, fds ${fds0}→${fds1}, 20 revoked watches closed ${ours.cutMs.toFixed(0)} ms after the revocation`);
   console.log(`scale: kubectl proxy, 1 socket, the same 200 clients: ${theirs.load.requests} requests, ${theirs.load.failed} lost, peak RSS ${theirs.peakMiB.toFixed(1)} MiB; another ended by SIGTERM closed its 20 watches in ${theirs.cutMs.toFixed(0)} ms`);

@@ -86,7 +86,7 @@ The sockets come from the --config file and from grants made with kubectl sock g
     '  kubectl sock serve --config /etc/kubectl-sock/serve.yaml --audit-log /var/log/kubectl-sock/audit.log',
     '  ',
     '  # Re-read the config file',
-    '  kill -HUP $(pidof kubectl-sock)     # or: systemctl reload kubectl-sock',
+    '  systemctl reload kubectl-sock     # or: kill -HUP <the server\'s pid>',
   ].join('\n'),
   usage: 'serve --config=FILE [options]',
   flags,

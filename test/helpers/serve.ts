@@ -1,6 +1,7 @@
 // `kubectl sock serve` for end-to-end tests: its config file, the built binary
 // started in the background, waiting for its lines, and clients run as another
 // local user (setpriv), as the owners of the sockets would run them.
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -79,4 +80,28 @@ export function runAs(uid: number, args: readonly string[], opts: RunOptions = {
   chmodSync(home, 0o777);
   chmodSync(join(home, '.kube'), 0o777);
   return run('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', BINARY, ...args], { ...opts, env: { HOME: home, ...opts.env } });
+}
+
+/** A revocation-probe.ts process holding a watch on each socket; revoke() revokes and resolves with the time until the last closed. */
+export async function startRevocationProbe(how: { control: string; target: string } | { kill: number }, sockets: readonly string[]): Promise<{ revoke(): Promise<number> }> {
+  const args = 'kill' in how ? ['--kill', String(how.kill)] : ['--control', how.control, '--target', how.target];
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'revocation-probe.ts'), ...args, ...sockets], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c));
+  const line = (re: RegExp) => new Promise<string>((ok, fail) => {
+    const check = () => {
+      const hit = out.split('\n').find((l) => re.test(l));
+      if (hit !== undefined) return ok(hit);
+      if (child.exitCode !== null) return fail(new Error(`the revocation probe exited: ${out}`));
+      setTimeout(check, 10);
+    };
+    check();
+  });
+  await line(/^held$/);
+  return {
+    async revoke() {
+      child.stdin.write('go\n');
+      return (JSON.parse(await line(/^\{/)) as { cutMs: number }).cutMs;
+    },
+  };
 }
