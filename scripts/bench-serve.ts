@@ -26,7 +26,7 @@ import { cpuMs, startUntil } from './bench/processes.ts';
 import { evictFromPageCache, recordResult } from './bench/results.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const BINARY = join(ROOT, 'dist', 'kubectl-sock');
+const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
 const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const POD_PATH = '/api/v1/namespaces/default/pods/bench';
 const { values: opts } = parseArgs({
@@ -144,7 +144,10 @@ async function proxies(cmd: string, kubeconfig: string, n: number, name: string)
 }
 
 async function memory(kubeconfig: string): Promise<void> {
-  const warm = (sockets: string[]) => load(sockets, sockets.length * 50, sockets.length);
+  // Ten sockets at a time: a hundred new TLS connections at once would time out at the one fake API server.
+  const warm = async (sockets: string[]) => {
+    for (let i = 0; i < sockets.length; i += 10) await load(sockets.slice(i, i + 10), Math.min(10, sockets.length - i) * 50, Math.min(10, sockets.length - i));
+  };
   const serve = await startServe(kubeconfig, PROCESSES, 'memory');
   await warm(serve.sockets);
   const serveMiB = MIB(rssKiB(serve.child.pid as number));

@@ -39,7 +39,8 @@ export function validateServe(o: ServeOptions, inv: Pick<Invocation, 'args' | 'c
 /** run: the upstream, the sockets and the control socket; SIGHUP reloads; SIGINT/SIGTERM end it. */
 export async function runServe(ctx: Ctx, f: Factory, o: ServeOptions): Promise<number> {
   // A long-running server favours memory over peak speed: with this V8 grows its heap far less
-  // eagerly under load (500 sockets, 200 clients: peak RSS 230 → 108 MiB, same requests served).
+  // eagerly under load (500 sockets, 200 clients: peak RSS 223-232 → 108-128 MiB), for about
+  // 15-20% more CPU per request (bench-serve, interleaved; --heap-growing-percent did not help).
   // V8 reads it as the heap grows, so setting it now takes effect (Node leaves flags unfrozen).
   (await import('node:v8')).setFlagsFromString('--optimize-for-size');
   const config = await f.restConfig();
