@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, SockError, UsageError } from '../errors.ts';
 import { flagBool, flagInt, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
 import { formatGoDuration, parseGoDuration } from '../cli/duration.ts';
 import type { FlagDef } from '../cli/flags.ts';
@@ -121,6 +121,17 @@ export async function runProxy(ctx: Ctx, f: Factory, o: ProxyOptions): Promise<n
   return 0;
 }
 
+/**
+ * A socket path sun_path cannot hold is refused before anything else (the
+ * kubeconfig, the server): kubectl proxy only fails at bind, with "invalid argument".
+ */
+async function refuseLongSocketPath(cwd: string, path: string): Promise<void> {
+  const [{ resolve }, { socketPathTooLong }] = await Promise.all([import('node:path'), import('../transport/sun-path.ts')]);
+  const full = resolve(cwd, path);
+  const why = socketPathTooLong(full);
+  if (why) throw new SockError('E_LISTEN', `listen unix ${full}: bind: invalid argument (${why})`);
+}
+
 const flags: FlagDef[] = [
   { name: 'accept-hosts', kind: 'string', defValue: DEFAULT_ACCEPT_HOSTS, usage: 'Regular expression for hosts that the proxy should accept.' },
   { name: 'accept-paths', kind: 'string', defValue: DEFAULT_ACCEPT_PATHS, usage: 'Regular expression for paths that the proxy should accept.' },
@@ -161,6 +172,7 @@ export const proxyCommand: CommandSpec = {
   async run(ctx, inv) {
     const o = completeProxy(inv);
     validateProxy(o, { socketMode: flagString(inv, 'socket-mode', '0600') });
+    if (o.unixSocket !== '') await refuseLongSocketPath(ctx.cwd, o.unixSocket);
     const f = newFactory(ctx, inv);
     try {
       return await runProxy(ctx, f, o);

@@ -2,6 +2,7 @@ import { chmod, link, lstat, mkdtemp, rename, rmdir, stat, unlink } from 'node:f
 import { connect, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { SockError } from '../errors.ts';
+import { MAX_SOCKET_PATH } from '../transport/sun-path.ts';
 
 /**
  * The socket file of `kubectl sock proxy --unix-socket`: where kubectl proxy
@@ -30,8 +31,6 @@ export interface SocketFileOptions {
   afterStep?: (step: 'bound' | 'chmod' | 'stale-removed' | 'linked') => void;
 }
 
-/** sun_path holds 108 bytes with the terminating NUL: a longer path cannot be connected to. */
-const MAX_SOCKET_PATH = 107;
 
 function socketError(message: string): SockError {
   return new SockError('E_SOCKET', message);

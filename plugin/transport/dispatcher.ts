@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.ts';
 import type { TlsConfig } from '../kube/client-config.ts';
 import { DEFAULT_UNIX_TLS_SERVER_NAME, type ServerAddress } from './address.ts';
 import { proxyFor } from './proxy-env.ts';
+import { errnoText } from '../kube/kubeconfig-validate.ts';
 
 /**
  * Response header limit: Go's http.Transport allows 10 MB; 1 MiB is ample for
@@ -46,7 +47,7 @@ export interface TransportOptions {
 export async function openTransport(opts: TransportOptions): Promise<Transport> {
   const { default: Client } = await import('undici/lib/dispatcher/client.js');
   const { address } = opts;
-  const connect = address.tls ? tlsConnectOptions(opts) : undefined;
+  const connect = address.tls ? await checkedTlsOptions(opts) : undefined;
   if (address.transport === 'unix') {
     // kubectl proxy's --accept-hosts admits "localhost" only; the Host header follows the origin.
     const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
@@ -66,6 +67,21 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   return { dispatcher: client, origin, basePath, close: () => client.destroy() };
 }
 
+/**
+ * The TLS options, with what client-go's TransportFor refuses before any
+ * request refused here too: unreadable files, CA data with no certificate.
+ */
+async function checkedTlsOptions(opts: TransportOptions): Promise<Record<string, unknown>> {
+  const connect = tlsConnectOptions(opts);
+  if (connect['ca']) (await import('./root-certificates.ts')).checkRootCertificates(connect['ca'] as Buffer);
+  return connect;
+}
+
+/** Checks the TLS configuration of an address as building a client does (kubectl version does so before printing). */
+export async function checkTlsConfig(address: ServerAddress, tls: TlsConfig): Promise<void> {
+  if (address.tls) await checkedTlsOptions({ address, tls, env: {} });
+}
+
 /** The TLS options client-go's transport.TLSConfigFor would build. */
 function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
   const { tls } = opts;
@@ -73,10 +89,10 @@ function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
     throw new ConfigError('specifying a root certificates file with the insecure flag is not allowed');
   }
   const out: Record<string, unknown> = { rejectUnauthorized: !tls.insecure };
-  const ca = tls.caData ?? readTlsFile(tls.caFile, 'certificate-authority');
+  const ca = tls.caData ?? readTlsFile(tls.caFile);
   if (ca) out['ca'] = ca;
-  const cert = opts.clientCertificate?.cert ?? tls.certData ?? readTlsFile(tls.certFile, 'client-certificate');
-  const key = opts.clientCertificate?.key ?? tls.keyData ?? readTlsFile(tls.keyFile, 'client-key');
+  const cert = opts.clientCertificate?.cert ?? tls.certData ?? readTlsFile(tls.certFile);
+  const key = opts.clientCertificate?.key ?? tls.keyData ?? readTlsFile(tls.keyFile);
   if (cert && key) {
     out['cert'] = cert;
     out['key'] = key;
@@ -87,13 +103,17 @@ function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
   return out;
 }
 
-function readTlsFile(path: string | undefined, what: string): Buffer | undefined {
+/**
+ * client-go's dataFromSliceOrFile: os.ReadFile's error as it is ("open /x: no
+ * such file or directory", "read /x: is a directory"). A missing file is
+ * usually reported earlier, by ConfirmUsable, naming the cluster or user.
+ */
+function readTlsFile(path: string | undefined): Buffer | undefined {
   if (!path) return undefined;
   try {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new ConfigError(`unable to read ${what} ${path}: open ${path}: ${why}`);
+    throw new ConfigError(`${code === 'EISDIR' ? 'read' : 'open'} ${path}: ${errnoText(code)}`);
   }
 }
