@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.ts';
 import type { TlsConfig } from '../kube/client-config.ts';
-import { DEFAULT_UNIX_TLS_SERVER_NAME, type ServerAddress } from './address.ts';
+import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } from './address.ts';
 import { proxyFor } from './proxy-env.ts';
 import { errnoText } from '../kube/kubeconfig-validate.ts';
 
@@ -58,13 +58,46 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   const origin = address.url.origin;
   const { basePath } = address;
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
-  if (proxy) {
-    const { default: ProxyAgent } = await import('undici/lib/dispatcher/proxy-agent.js');
-    const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect, maxHeaderSize: MAX_HEADER_SIZE });
-    return { dispatcher: agent, origin, basePath, close: () => agent.destroy() };
-  }
+  if (proxy) return proxiedTransport(Client, new URL(proxy), address, connect);
   const client = new Client(origin, { connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
   return { dispatcher: client, origin, basePath, close: () => client.destroy() };
+}
+
+type ClientClass = typeof import('undici/lib/dispatcher/client.js').default;
+
+/**
+ * A server reached through a proxy (proxy-url, or HTTPS_PROXY and friends), as
+ * Go's http.Transport reaches it: an https server, and any server behind a
+ * socks5 proxy, through a tunnel (CONNECT, or SOCKS5's CONNECT) with TLS
+ * inside; an http server through an http(s) proxy with absolute-form requests
+ * (`GET http://host:port/api HTTP/1.1`), its upgrades tunnelled (client-go's
+ * SPDY dialer CONNECTs).
+ */
+async function proxiedTransport(Client: ClientClass, proxy: URL, address: NetAddress, tls: Record<string, unknown> | undefined): Promise<Transport> {
+  const { tunnelConnector, proxyAuthorization } = await import('./proxy-dial.ts');
+  const { origin, basePath } = { origin: address.url.origin, basePath: address.basePath };
+  const target = { hostname: address.url.hostname, port: address.url.port || (address.tls ? '443' : '80') };
+  const tunnel = new Client(origin, { connect: tunnelConnector(proxy, target, tls), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  if (address.tls || proxy.protocol === 'socks5:') return { dispatcher: tunnel, origin, basePath, close: () => tunnel.destroy() };
+  const direct = new Client(proxy.origin, { connect: proxy.protocol === 'https:' ? tls : undefined, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  const extra: Record<string, string> = { host: address.url.host };
+  const auth = proxyAuthorization(proxy);
+  if (auth) extra['proxy-authorization'] = auth;
+  const forward = {
+    dispatch(o: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      if (o.upgrade) return tunnel.dispatch(o, handler);
+      return direct.dispatch({ ...o, path: `${origin}${o.path}`, headers: withHeaders(o.headers, extra) }, handler);
+    },
+    close: () => Promise.all([direct.close(), tunnel.close()]),
+    destroy: () => Promise.all([direct.destroy(), tunnel.destroy()]),
+  };
+  return { dispatcher: forward as unknown as Dispatcher, origin, basePath, close: async () => void (await forward.destroy()) };
+}
+
+/** Request headers (a record or a flat list, as undici takes them) with more added. */
+function withHeaders(headers: Dispatcher.DispatchOptions['headers'], extra: Record<string, string>): Dispatcher.DispatchOptions['headers'] {
+  if (Array.isArray(headers)) return [...headers, ...Object.entries(extra).flat()] as string[];
+  return { ...(headers as Record<string, string> | undefined), ...extra };
 }
 
 /**
