@@ -6,6 +6,7 @@ import { parseRequestTimeout } from '../cli/duration.ts';
 import type { AuthInfo, Cluster, ExecConfig, MergedKubeconfig } from './kubeconfig-types.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 import { selectConfig } from './direct-client-config.ts';
+import { errnoText, openProblem } from './kubeconfig-validate.ts';
 
 /** The kubeconfig-related global flags, as given (client-go ConfigOverrides). */
 export interface KubeFlags {
@@ -150,7 +151,18 @@ function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInpu
  * a plaintext transport — a unix socket, tcp://, http:// — never carries credentials.
  */
 function finish(config: RestConfig): RestConfig {
-  if (config.address.tls) return config;
+  if (config.address.tls) {
+    // ClientConfig reads a tokenFile as it builds the configuration (a missing one fails before any request).
+    const c = config.credentials;
+    if (c.tokenFile && !c.token) {
+      try {
+        readFileSync(c.tokenFile);
+      } catch (err) {
+        throw new ConfigError(openProblem(c.tokenFile) ?? `read ${c.tokenFile}: ${errnoText((err as NodeJS.ErrnoException).code)}`);
+      }
+    }
+    return config;
+  }
   const c = config.credentials;
   const had = Boolean(c.token || c.tokenFile || c.username || c.password || c.exec || config.tls.certFile || config.tls.certData);
   return {
