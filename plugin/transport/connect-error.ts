@@ -50,6 +50,8 @@ export function toConnectError(err: unknown, address: ServerAddress): ConnectErr
     }
   }
   if (code === 'ECONNREFUSED') return new ConnectError('refused', server, `${dial}: connect: connection refused`);
+  // A proxy's failure, in Go's words already; kubectl calls any "connection refused" a refused connection to the server.
+  if (code === 'E_PROXY') return new ConnectError(/connection refused/.test(e.message) ? 'refused' : 'other', server, e.message);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     const host = address.transport === 'tcp' ? address.url.hostname : '';
     return new ConnectError('other', server, `dial tcp: lookup ${host}: no such host`);

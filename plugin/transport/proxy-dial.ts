@@ -48,7 +48,11 @@ function dialProxy(proxy: URL, serverTls: ConnectionOptions | undefined): Promis
     const sock = proxy.protocol === 'https:'
       ? tlsConnect({ ...serverTls, host, port, servername: isIP(host) ? undefined : host }, () => resolve(sock))
       : netConnect({ host, port, noDelay: true }, () => resolve(sock));
-    sock.once('error', reject);
+    // Go: "proxyconnect tcp: dial tcp 127.0.0.1:3128: connect: connection refused".
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'ECONNREFUSED' ? 'connect: connection refused' : err.code === 'ENOTFOUND' ? `lookup ${host}: no such host` : err.message;
+      reject(proxyError(`proxyconnect tcp: dial tcp ${proxy.host}: ${why}`));
+    });
   });
 }
 
