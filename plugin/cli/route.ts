@@ -44,9 +44,9 @@ export function route(inp: RouteInputs): Route {
   const { argv, globals, natives } = inp;
   const known = (name: string) => KUBECTL_COMMANDS.has(name) || natives.has(name);
   const first = strippedCommands(argv, globals)[0];
-  if (first !== undefined && !known(first)) {
-    const name = argv.find((a) => !a.startsWith('-'));
-    if (name === 'help') return { kind: 'native' };
+  // kubectl's own `help` is added by cobra only at Execute: not a plugin's name, whatever Find says.
+  const name = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && !known(first) && name !== 'help') {
     if (argv[0]?.startsWith('-')) return { kind: 'flags-first', arg: argv[0] };
     // kubectl looks for a kubectl-<verb> plugin, which may want the server; else it names the unknown command.
     return { kind: 'kubectl', args: argv, relay: pluginOnPath(argv, inp.path) };
