@@ -13,12 +13,12 @@ import { startControlPlane, type ControlPlane } from '../helpers/control-plane.t
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
 import { KUBECTL, kubectl, ROOT, sock, startKubectlProxy, type Background } from '../helpers/processes.ts';
 import { nodeManifest } from '../helpers/seed-manifests.ts';
+import { createDeployments } from '../helpers/seed-deployments.ts';
 import { assertSame, sideBySide } from './first-day-fixture.ts';
 import { CONFIG_ROWS, globalFlagRows, verbRows, type SweepRow } from './sweep-table.ts';
 
 const OURS = 'sw-sock';
 const THEIRS = 'sw-oracle';
-const MERGE_PATCH = 'application/merge-patch+json';
 
 let cp: ControlPlane;
 let proxy: Background & { address: string };
@@ -45,14 +45,7 @@ test.after(async () => {
 async function makeTwin(c: ControlPlane, name: string): Promise<void> {
   await c.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   await c.json('POST', '/api/v1/nodes', nodeManifest(name, 1));
-  for (const [deploy, ready] of [['web', 0], ['done', 2]] as const) {
-    await c.json('POST', `/apis/apps/v1/namespaces/${name}/deployments`, {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: deploy },
-      spec: { replicas: 2, selector: { matchLabels: { app: deploy } }, template: { metadata: { labels: { app: deploy } }, spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }] } } },
-    });
-    const status = { observedGeneration: 1, replicas: 2, updatedReplicas: ready, readyReplicas: ready, availableReplicas: ready };
-    await c.json('PATCH', `/apis/apps/v1/namespaces/${name}/deployments/${deploy}/status`, { status }, MERGE_PATCH);
-  }
+  await createDeployments(c, name, [['web', 0], ['done', 2]]);
 }
 
 /** What twins cannot share: their names, and what the server stamps on each object; a diff's temporary files and times. */
