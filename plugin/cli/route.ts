@@ -58,15 +58,17 @@ export function route(inp: RouteInputs): Route {
     const args = [...argv.slice(0, at), ...argv.slice(at + 1)];
     return { kind: 'kubectl', args, relay: needsServer(positionals, args) };
   }
-  const verb = positionals[0];
+  // The verb as cobra finds it (`-o yaml get ns`: get), not the first word flags leave.
+  const stripped = strippedCommands(argv, globals);
+  const verb = stripped[0];
   if (verb === undefined || verb === 'options') return { kind: 'native' };
   if (verb === 'help') {
-    const topic = positionals[1];
+    const topic = stripped[1];
     return topic === undefined || natives.has(topic) ? { kind: 'native' } : { kind: 'kubectl', args: argv, relay: false };
   }
   const spec = natives.get(verb);
   if (spec && !(verb === 'get' && readsFiles(argv, [...globals, ...spec.flags]))) return { kind: 'native' };
-  return { kind: 'kubectl', args: argv, relay: needsServer(positionals, argv) };
+  return { kind: 'kubectl', args: argv, relay: needsServer(stripped, argv) };
 }
 
 /** Whether kubectl will talk to a server for this command line: not for local verbs, nor for help. */
