@@ -9,12 +9,11 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { goJsonSyntaxError } from './go-json-syntax.ts';
 import { parseRFC3339 } from './logs/go-time.ts';
+import { interpretTypeMeta, jsonKind, parseGroupVersion } from './type-meta.ts';
 
 const GROUP = 'client.authentication.k8s.io';
 /** The versions client-go's exec scheme registers ExecCredential in. */
 const REGISTERED = new Set(['v1', 'v1beta1', '__internal']);
-/** The type meta.go's Interpret decodes into, as Go prints it. */
-const FIND_KIND = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
 
 /** What a plugin printed, once decoded: status fields as strings. */
 export interface DecodedCredential {
@@ -23,14 +22,6 @@ export interface DecodedCredential {
   key?: string;
   /** Date.getTime() of status.expirationTimestamp. */
   expiresAt?: number;
-}
-
-/** The Go kind encoding/json names in "cannot unmarshal X". */
-function jsonKind(v: unknown): string {
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'object') return 'object';
-  return typeof v;
 }
 
 /** The document, JSON when it starts with `{` (as the JSON serializer recognizes it), else YAML turned into JSON. */
@@ -51,22 +42,10 @@ async function document(stdout: string): Promise<unknown> {
 
 /** meta.go Interpret, then the scheme: the group/version the document is decoded as. */
 function versionOf(doc: unknown): { group: string; version: string } {
-  if (doc === null) return { group: GROUP, version: '__internal' };
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new Error(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(doc)} into Go value of type ${FIND_KIND}`);
-  }
-  const d = doc as Record<string, unknown>;
-  for (const field of ['apiVersion', 'kind']) {
-    const v = d[field];
-    if (v !== undefined && v !== null && typeof v !== 'string') {
-      throw new Error(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(v)} into Go struct field .${field} of type string`);
-    }
-  }
-  const apiVersion = (d['apiVersion'] as string | undefined) ?? '';
-  const kind = (d['kind'] as string | undefined) || 'ExecCredential';
-  // schema.ParseGroupVersion; an unparseable one counts as none, which the decoder defaults.
-  const parts = apiVersion.split('/');
-  let gv = parts.length === 1 ? { group: '', version: apiVersion } : parts.length === 2 ? { group: parts[0] as string, version: parts[1] as string } : { group: '', version: '' };
+  const meta = interpretTypeMeta(doc);
+  const kind = meta.kind || 'ExecCredential';
+  // The decoder defaults a missing group/version to the target type's: the internal one.
+  let gv = parseGroupVersion(meta.apiVersion);
   if (gv.group === '' && gv.version === '') gv = { group: GROUP, version: '__internal' };
   if (gv.group !== GROUP || !REGISTERED.has(gv.version) || kind !== 'ExecCredential') {
     const shown = gv.group === '' ? gv.version : `${gv.group}/${gv.version}`;

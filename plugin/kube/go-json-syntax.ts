@@ -224,3 +224,55 @@ export function goJsonSyntaxError(data: Buffer | string): string | undefined {
   if (s.endTop) return undefined;
   return s.err ?? 'unexpected end of JSON input';
 }
+
+/** What a JSON value stream yields: a whole value's bytes, or the syntax error that ends the stream. */
+export type Frame = { value: Buffer } | { error: string };
+
+/**
+ * Splits a byte stream into JSON values as Go's json.Decoder does (the API
+ * server's watch framing, read by client-go's JSON framer): values may share
+ * a line or span several; text that is not JSON ends the stream with the
+ * scanner's message, and a value cut off at the end is dropped.
+ */
+export class JsonValueSplitter {
+  #scan = new Scanner();
+  #parts: Buffer[] = [];
+  #failed = false;
+
+  /** The values completed by this chunk, in order (after an error, nothing more). */
+  push(chunk: Buffer): Frame[] {
+    const out: Frame[] = [];
+    let start = 0;
+    for (let i = 0; i < chunk.length && !this.#failed; i++) {
+      const r = this.#scan.step(chunk[i] as number);
+      if (r === 'error') {
+        this.#failed = true;
+        out.push({ error: this.#scan.err as string });
+      } else if (r === 'end') {
+        // A number or literal ends at the byte after it, which belongs to no value.
+        this.#emit(out, chunk.subarray(start, i));
+        start = i + 1;
+      } else if (this.#scan.endTop) {
+        this.#emit(out, chunk.subarray(start, i + 1));
+        start = i + 1;
+      }
+    }
+    if (!this.#failed && start < chunk.length) this.#parts.push(chunk.subarray(start));
+    return out;
+  }
+
+  /** At the end of the stream: a last number or literal is whole; anything else unfinished is dropped (Go's unexpected EOF). */
+  end(): Frame[] {
+    if (this.#failed || this.#parts.length === 0) return [];
+    const out: Frame[] = [];
+    if (this.#scan.step(0x20) === 'end') this.#emit(out, Buffer.alloc(0));
+    return out;
+  }
+
+  #emit(out: Frame[], tail: Buffer): void {
+    const value = this.#parts.length === 0 ? tail : Buffer.concat([...this.#parts, tail]);
+    this.#parts = [];
+    this.#scan = new Scanner();
+    if (value.some((c) => !isSpace(c))) out.push({ value });
+  }
+}
