@@ -51,15 +51,14 @@ function run(cmd: string, server: string, listener: 'unix' | 'tcp', args: string
   });
 }
 
-/** Runs both with `body` answering every watch request; one at a time (the fault queue is shared). */
+/** Runs both side by side with `body` answering every watch request (each counts its own listener's requests). */
 async function both(args: string[], body: string | object | undefined): Promise<{ ours: Run; theirs: Run }> {
   api.faults.length = 0;
   if (body !== undefined) {
     api.faults.push({ kind: 'status', code: 200, body, contentType: 'application/json', times: 1e9, match: (r) => WATCH.test(r.url) });
   }
   try {
-    const theirs = await run(KUBECTL, api.httpUrl as string, 'tcp', args);
-    const ours = await run(BINARY, api.unixUrl as string, 'unix', args);
+    const [theirs, ours] = await Promise.all([run(KUBECTL, api.httpUrl as string, 'tcp', args), run(BINARY, api.unixUrl as string, 'unix', args)]);
     return { ours, theirs };
   } finally {
     api.faults.length = 0;
@@ -71,8 +70,9 @@ function assertSame(ours: Run, theirs: Run, label: string): void {
   assert.is(ours.stderr, theirs.stderr, `stderr of ${label}`);
   assert.is(ours.code, theirs.code, `exit code of ${label}`);
   assert.is(ours.watches, theirs.watches, `watch requests of ${label} (kubectl made ${theirs.watches})`);
-  // kubectl's time is the oracle; a second of slack for start-up on a shared machine.
-  assert.ok(ours.ms < theirs.ms + 1000, `${label} took ${ours.ms} ms, kubectl ${theirs.ms} ms`);
+  // kubectl's time is the oracle: the check is for hangs and storms (the old code ran until killed), with the
+  // fault matrix's slack for start-up on a loaded machine.
+  assert.ok(ours.ms < theirs.ms + 3000, `${label} took ${ours.ms} ms, kubectl ${theirs.ms} ms`);
 }
 
 const POD_LIST = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '5' }, items: [] };
