@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { chmod, link, lstat, mkdtemp, open, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import { connect, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { SockError } from '../errors.ts';
