@@ -87,12 +87,14 @@ const CASES: Array<[name: string, output: () => string]> = [
 for (const [name, output] of CASES) {
   test(`exec plugin printing ${name} :: kubectl's words, and nothing of the output`, async () => {
     const kubeconfig = kubeconfigPrinting(output());
-    const theirs = await kubectl(['--kubeconfig', kubeconfig, 'get', 'pods']);
-    const ours = await sock(['--kubeconfig', kubeconfig, 'get', 'pods']);
+    const [theirs, ours, verbose] = await Promise.all([
+      kubectl(['--kubeconfig', kubeconfig, 'get', 'pods']),
+      sock(['--kubeconfig', kubeconfig, 'get', 'pods']),
+      sock(['--kubeconfig', kubeconfig, 'get', 'pods', '-v=9']),
+    ]);
     assert.is(core(ours.stderr), core(theirs.stderr), `kubectl: ${theirs.stderr.trimEnd().split('\n').at(-1)}\nours:    ${ours.stderr}`);
     assert.is(ours.code, 1);
     assert.is(ours.stderr.split('\n').filter(Boolean).length, 1, ours.stderr);
-    const verbose = await sock(['--kubeconfig', kubeconfig, 'get', 'pods', '-v=9']);
     for (const [what, text] of [['stderr', ours.stderr], ['-v=9 output', verbose.stderr + verbose.stdout]] as const) {
       assert.not.ok(text.includes(SECRET) || text.includes('SECRET'), `${what} quotes the plugin's output: ${text}`);
       assert.not.ok(text.includes('PRIVATE KEY') || text.includes(pki.server.key.split('\n')[1] as string), `${what} quotes the key`);
