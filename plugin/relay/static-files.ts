@@ -2,7 +2,8 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import type { Exchange } from './access-log.ts';
-import { cleanPath, parseTarget } from './filters.ts';
+import { cleanPath } from './filters.ts';
+import { parseTarget } from './request-target.ts';
 import { detectContentType, typeByExtension } from './mime-types.ts';
 import { goConnectionHeader, goError, movedPermanently, sendReply } from './responses.ts';
 
