@@ -44,11 +44,12 @@ function main(): void {
       controller.abort(sig);
     });
   }
-  // A closed stdout (`| head`) ends the command quietly, as kubectl does.
+  // A closed stdout (`| head`) ends the command quietly, as kubectl, which dies of SIGPIPE
+  // there: a shell sees 141 (128 + SIGPIPE), and `set -o pipefail` scripts notice.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') {
       controller.abort();
-      process.exitCode = 0;
+      process.exitCode = 141;
       process.exit();
     }
   });

@@ -79,17 +79,26 @@ function spawnPlugin(ctx: Ctx, exec: ExecConfig, env: Record<string, string>, in
     const chunks: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => chunks.push(c));
     child.stderr?.on('data', (c: Buffer) => ctx.streams.errOut.write(c));
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'EACCES') {
-        const hint = exec.installHint ? exec.installHint : NOT_INSTALLED;
-        reject(new ExecPluginError(`exec: executable ${exec.command} not found\n\n${hint}`));
-      } else reject(new ExecPluginError(`exec: ${err.message}`));
-    });
+    child.on('error', (err: NodeJS.ErrnoException) => reject(new ExecPluginError(spawnFailure(exec, err))));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
       else reject(new ExecPluginError(`exec: executable ${exec.command} failed with exit code ${code ?? 1}`));
     });
   });
+}
+
+/**
+ * client-go's wrapCmdRunErrorLocked for a plugin that did not start. A bare
+ * name is looked up on PATH (exec.LookPath): not found, with the install
+ * paragraph and then the kubeconfig's installHint. A path is started as is,
+ * so the failure is fork/exec's ("fork/exec /opt/bin/x: no such file or directory").
+ */
+function spawnFailure(exec: ExecConfig, err: NodeJS.ErrnoException): string {
+  if (!exec.command.includes('/') && (err.code === 'ENOENT' || err.code === 'EACCES')) {
+    return `exec: executable ${exec.command} not found\n\n${NOT_INSTALLED}${exec.installHint ? `\n\n${exec.installHint}` : ''}`;
+  }
+  const why = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+  return `exec: fork/exec ${exec.command}: ${why}`;
 }
 
 /** client-go's decode and checks (exec-credential-decode.ts), as an ExecPluginError. */

@@ -4,6 +4,7 @@ import { chmod, link, lstat, mkdtemp, open, rename, rmdir, unlink, type FileHand
 import { connect, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { SockError } from '../errors.ts';
+import { MAX_SOCKET_PATH } from '../transport/sun-path.ts';
 import { checkSocketPath, errnoText } from './socket-folder.ts';
 
 /**
@@ -38,8 +39,6 @@ export interface SocketFileOptions {
   afterStep?: (step: 'private' | 'bound' | 'chmod' | 'stale-removed' | 'linked') => void;
 }
 
-/** sun_path holds 108 bytes with the terminating NUL: a longer path cannot be connected to. */
-const MAX_SOCKET_PATH = 107;
 
 function socketError(message: string): SockError {
   return new SockError('E_SOCKET', message);

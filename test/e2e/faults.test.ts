@@ -58,7 +58,8 @@ async function check(row: Row, env: CaseEnv, o: Outcome): Promise<string[]> {
   } else if ('stdout' in e) {
     if (ours.code !== 0 || ours.stdout !== e.stdout || ours.stderr !== '') bad.push(`exit ${ours.code}, stdout ${JSON.stringify(ours.stdout.slice(0, 200))}, stderr ${JSON.stringify(ours.stderr)}; want exit 0 and ${JSON.stringify(e.stdout)}`);
   } else {
-    if (ours.code !== 130) bad.push(`exit code ${ours.code}${ours.signal ? ` (${ours.signal})` : ''} after Ctrl-C, want 130`);
+    // A running watch or followed log ends 1 on Ctrl-C, as kubectl's interrupt handler ends it.
+    if (ours.code !== 1) bad.push(`exit code ${ours.code}${ours.signal ? ` (${ours.signal})` : ''} after Ctrl-C, want 1`);
     if (ours.stderr !== '') bad.push(`stderr ${JSON.stringify(ours.stderr)}, want none`);
     bad.push(...resumeProblems(row, ours.stdout));
   }

@@ -5,6 +5,7 @@
  * widths seen so far (tabwriter RememberWidths), flushed per event.
  */
 import { InterruptedError, SockError } from '../../errors.ts';
+import { enterInterruptHandler } from '../../cli/interrupt.ts';
 import type { Ctx } from '../../context.ts';
 import type { Klog } from '../../klog.ts';
 import type { KubeClient } from '../client.ts';
@@ -83,6 +84,8 @@ export async function runWatch(ctx: Ctx, client: KubeClient, klog: Klog, o: GetO
       printing.flush();
     },
   };
+  // kubectl watches under its interrupt handler: a signal from here on ends it with status 1.
+  enterInterruptHandler(ctx.signal);
   const end = await runWatchLoop({
     client,
     visit: plan.visits[0] as Plan['visits'][number],

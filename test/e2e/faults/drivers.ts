@@ -17,7 +17,7 @@ export type Expect =
   | { oracle: true }
   /** An error: one line matching, exit 1 (or `code`). */
   | { error: RegExp; code?: number }
-  /** A watch or follow that resumes: every object or line exactly once, then Ctrl-C ends it (130). */
+  /** A watch or follow that resumes: every object or line exactly once, then Ctrl-C ends it (1, as kubectl's interrupt handler). */
   | { resumed: true }
   /** Success with exactly this output (where kubectl is too slow to be the oracle, as for 100 MiB of JSON). */
   | { stdout: string };
