@@ -4,7 +4,7 @@
 // private HOME under .build/ is seeded with the prepared bases, each with the
 // sentinel files that mark a finished download and extraction. With no target
 // matching the host, pkg writes the blob with the running Node when its
-// version is the targets' exact version (node_modules/.bin/node, 24.21.0
+// version is the targets' exact version (node_modules/.bin/node, 26.10.0
 // here) and with nothing else: a blob must be read by the Node that wrote it.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
