@@ -50,7 +50,9 @@ export async function crossBuild(bundle: string, targets: readonly CrossTarget[]
 
 /** pkg's layout: the archive (never read once marked .ok) and the extracted binary, each with a `.ok` sentinel. */
 function seedPkgCache(seaCache: string, t: CrossTarget, nodeVersion: string): void {
-  const name = `node-v${nodeVersion}-${t.platform.pkgPlatform}-${t.platform.pkgArch}`;
+  // pkg names its downloads with Node's spelling of the OS (macos → darwin).
+  const os = t.platform.pkgPlatform === 'macos' ? 'darwin' : t.platform.pkgPlatform;
+  const name = `node-v${nodeVersion}-${os}-${t.platform.pkgArch}`;
   const windows = t.platform.pkgPlatform === 'win';
   const archive = join(seaCache, `${name}.${windows ? 'zip' : 'tar.gz'}`);
   const binary = windows ? join(seaCache, `${name}.exe`) : join(seaCache, name, 'bin', 'node');
