@@ -116,35 +116,37 @@ function segment(r: Reader, at: number): Seg {
   return s;
 }
 
+const be32 = (buf: Buffer, at: number): number => {
+  if (at < 0 || at + 4 > buf.length) throw new Error('the code signature is truncated');
+  return buf.readUInt32BE(at);
+};
+const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
+
 /** The embedded signature: a big-endian SuperBlob of (slot, offset) pairs, each pointing at a blob with magic and length. */
 function checkSignature(sig: Buffer, file: Buffer, codeEnd: number, text: Seg, identifier: string): Omit<MachOReport, 'cpu' | 'seaBlobSize'> {
-  const be = (at: number, buf = sig): number => {
-    if (at + 4 > buf.length) throw new Error('the code signature is truncated');
-    return buf.readUInt32BE(at);
-  };
-  if (be(0) !== 0xfade0cc0) throw new Error('the code signature is not an embedded-signature SuperBlob');
-  const length = be(4);
+  if (be32(sig, 0) !== 0xfade0cc0) throw new Error('the code signature is not an embedded-signature SuperBlob');
+  const length = be32(sig, 4);
   if (length > sig.length) throw new Error('the SuperBlob is longer than LC_CODE_SIGNATURE says');
   const blobs = new Map<number, Buffer>();
-  for (let i = 0, n = be(8); i < n; i++) {
-    const slot = be(12 + 8 * i);
-    const off = be(16 + 8 * i);
-    const blobLength = be(off + 4);
+  for (let i = 0, n = be32(sig, 8); i < n; i++) {
+    const slot = be32(sig, 12 + 8 * i);
+    const off = be32(sig, 16 + 8 * i);
+    const blobLength = be32(sig, off + 4);
     if (off + blobLength > length || blobLength < 8) throw new Error(`blob for slot 0x${slot.toString(16)} lies outside the SuperBlob`);
     if (blobs.has(slot)) throw new Error(`slot 0x${slot.toString(16)} appears twice`);
     blobs.set(slot, sig.subarray(off, off + blobLength));
   }
   const cd = blobs.get(0);
-  if (!cd || be(0, cd) !== 0xfade0c02) throw new Error('no CodeDirectory in slot 0');
+  if (!cd || be32(cd, 0) !== 0xfade0c02) throw new Error('no CodeDirectory in slot 0');
   if ([...blobs.keys()].some((slot) => slot >= 0x1000 && slot < 0x1005)) throw new Error('alternate CodeDirectories are not expected in an ad-hoc signature');
-  const field = (at: number) => be(at, cd);
-  const version = field(8);
-  const flags = field(12);
-  const hashOffset = field(16);
-  const identOffset = field(20);
-  const nSpecial = field(24);
-  const nCode = field(28);
-  const codeLimit = field(32);
+  const requirements = blobs.get(2);
+  if (!requirements || be32(requirements, 0) !== 0xfade0c01) throw new Error('slot 2 does not hold a requirement set');
+  return checkCodeDirectory(cd, blobs, file, codeEnd, text, identifier);
+}
+
+/** cs_blobs.h's CS_CodeDirectory: its header fields, then every hash it holds against what it stands for. */
+function checkCodeDirectory(cd: Buffer, blobs: Map<number, Buffer>, file: Buffer, codeEnd: number, text: Seg, identifier: string): Omit<MachOReport, 'cpu' | 'seaBlobSize'> {
+  const [version, flags, hashOffset, identOffset, nSpecial, nCode, codeLimit] = [8, 12, 16, 20, 24, 28, 32].map((at) => be32(cd, at)) as [number, number, number, number, number, number, number];
   const [hashSize, hashType, , pageShift] = [cd[36], cd[37], cd[38], cd[39]];
   if (version < 0x20001) throw new Error(`CodeDirectory version 0x${version.toString(16)} is too old`);
   if (hashType !== 2 || hashSize !== 32) throw new Error(`hash type ${hashType} size ${hashSize}, not SHA-256`);
@@ -157,22 +159,20 @@ function checkSignature(sig: Buffer, file: Buffer, codeEnd: number, text: Seg, i
   const ident = cd.toString('utf8', identOffset, nul);
   if (ident !== identifier) throw new Error(`identifier ${JSON.stringify(ident)}, not ${JSON.stringify(identifier)}`);
   if (version >= 0x20400) {
+    if (cd.length < 88) throw new Error('the CodeDirectory is too short for its version');
     const execSeg = [cd.readBigUInt64BE(64), cd.readBigUInt64BE(72), cd.readBigUInt64BE(80)].map(Number);
     if (execSeg[0] !== text.fileoff || execSeg[1] !== text.filesize || (execSeg[2]! & 1) === 0) throw new Error('the executable segment fields do not describe the main binary\'s __TEXT');
   }
-  const digest = (b: Buffer) => createHash('sha256').update(b).digest();
   const slot = (n: number) => cd.subarray(hashOffset + n * 32, hashOffset + (n + 1) * 32);
   for (let page = 0; page < nCode; page++) {
     const start = page * 4096;
-    if (!digest(file.subarray(start, Math.min(codeLimit, start + 4096))).equals(slot(page))) throw new Error(`page ${page} (bytes ${start}..) does not match its hash`);
+    if (!sha256(file.subarray(start, Math.min(codeLimit, start + 4096))).equals(slot(page))) throw new Error(`page ${page} (bytes ${start}..) does not match its hash`);
   }
   // Special slot -n holds the hash of the blob in SuperBlob slot n (1: Info.plist, 2: requirements, 5: entitlements, ...).
-  if (nSpecial < 2 || !blobs.has(2)) throw new Error('no requirements blob in special slot 2');
+  if (nSpecial < 2) throw new Error('no requirements hash in special slot 2');
   for (let n = 1; n <= nSpecial; n++) {
-    const expected = blobs.has(n) ? digest(blobs.get(n)!) : Buffer.alloc(32);
-    if (!slot(-n).equals(expected)) throw new Error(`special slot ${n} does not match ${blobs.has(n) ? 'its blob' : 'an absent blob (all zeros)'}`);
+    const blob = blobs.get(n);
+    if (!slot(-n).equals(blob ? sha256(blob) : Buffer.alloc(32))) throw new Error(`special slot ${n} does not match ${blob ? 'its blob' : 'an absent blob (all zeros)'}`);
   }
-  const requirements = blobs.get(2)!;
-  if (be(0, requirements) !== 0xfade0c01) throw new Error('slot 2 does not hold a requirement set');
   return { identifier: ident, flags, codeLimit, pages: nCode };
 }
