@@ -97,7 +97,8 @@ function checkBinary(p: Platform, binary: string): void {
   const cpu = machCpu(p.format);
   if (cpu) {
     try {
-      verifyMachORelease(bytes, { cpu, identifier: CODESIGN_IDENTIFIER });
+      const r = verifyMachORelease(bytes, { cpu, identifier: CODESIGN_IDENTIFIER });
+      console.error(`release: ${platformName(p)} signature verified: ${r.identifier}, ${r.pages} page hashes up to ${r.codeLimit}, ${r.cpu}, SEA blob ${r.seaBlobSize} bytes`);
     } catch (e) {
       problems.push(`fails the Mach-O check: ${(e as Error).message}`);
     }
