@@ -13,6 +13,7 @@ import { sendReply } from './responses.ts';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from './socket-file.ts';
 import type { Upstream } from './upstream.ts';
 import { relayUpgrade } from './upgrade.ts';
+import { isStaticRequest, serveStatic, type StaticFiles } from './static-files.ts';
 
 /** Where the relay listens: a unix socket file, or a TCP address. */
 export type RelayListen =
@@ -30,6 +31,8 @@ export interface RelayOptions {
   /** Stop serving after this long, ms; 0: never. */
   expireAfterMs: number;
   accessLog: AccessLog;
+  /** kubectl proxy's --www: files served under their prefix, beside the API (never filtered, as kubectl's). */
+  staticFiles?: StaticFiles;
 }
 
 /** Why a relay stopped: ctx.signal (SIGINT/SIGTERM), --expire-after, or its owner's stop(). */
@@ -59,6 +62,8 @@ export interface RelayRoute {
   gate: ConnectionGate;
   /** TCP keep-alive period of upgraded upstream connections, ms. */
   keepaliveMs: number;
+  /** kubectl proxy's --www. */
+  staticFiles?: StaticFiles;
 }
 
 /**
@@ -110,13 +115,13 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
     http.emit('connection', conn);
     s.resume();
   });
-  const route: RelayRoute = { fc, rules: opts.rules, accessLog: opts.accessLog, gate, keepaliveMs: opts.keepaliveMs };
+  const route: RelayRoute = { fc, rules: opts.rules, accessLog: opts.accessLog, gate, keepaliveMs: opts.keepaliveMs, staticFiles: opts.staticFiles };
   const http = createRelayHttp(() => route);
   const { net, sockets } = createRelayListener(gate);
   let sockFile: SocketFile | undefined;
   let address: string;
   if (opts.listen.kind === 'unix') {
-    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir });
+    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir, uid: ctx.uid });
     address = opts.listen.path;
   } else {
     address = await listenTcp(net, opts.listen.host, opts.listen.port);
@@ -170,6 +175,10 @@ function onRequest(route: RelayRoute, req: IncomingMessage, res: ServerResponse)
     logExchange(route.accessLog, x);
   });
   if (gate.closeAfterAnswer()) res.shouldKeepAlive = false;
+  if (route.staticFiles && isStaticRequest(req, route.staticFiles, route.rules.apiPrefix)) {
+    void serveStatic(req, res, x, route.staticFiles).catch(() => res.destroy());
+    return;
+  }
   const a = admit(req, route.rules, false, fc.klog);
   if ('reply' in a) {
     x.status = a.reply.status;

@@ -12,18 +12,20 @@ export class AuditLog {
   readonly #target: string;
   readonly #cwd: string;
   readonly #errOut: Writable;
+  readonly #uid: number;
   #log: AccessLog = noAccessLog;
 
-  private constructor(target: string, cwd: string, errOut: Writable) {
+  private constructor(target: string, cwd: string, errOut: Writable, uid: number) {
     this.#target = target;
     this.#cwd = cwd;
     this.#errOut = errOut;
+    this.#uid = uid;
   }
 
-  /** Opens the log ('' for none, '-' for stderr); throws as --access-log does. */
-  static async open(target: string, cwd: string, errOut: Writable): Promise<AuditLog> {
-    const a = new AuditLog(target, cwd, errOut);
-    a.#log = await openAccessLog(target, cwd, errOut);
+  /** Opens the log ('' for none, '-' for stderr); throws as --access-log does (the same file rules: access-log.ts). */
+  static async open(target: string, cwd: string, errOut: Writable, uid: number): Promise<AuditLog> {
+    const a = new AuditLog(target, cwd, errOut, uid);
+    a.#log = await openAccessLog(target, cwd, errOut, uid);
     return a;
   }
 
@@ -36,7 +38,7 @@ export class AuditLog {
   /** Opens the file again (after a rotation); the old one is closed once its lines are written. Throws, keeping the old, on failure. */
   async reopen(): Promise<void> {
     if (this.#target === '' || this.#target === '-') return;
-    const next = await openAccessLog(this.#target, this.#cwd, this.#errOut);
+    const next = await openAccessLog(this.#target, this.#cwd, this.#errOut, this.#uid);
     const old = this.#log;
     this.#log = next;
     await old.close();

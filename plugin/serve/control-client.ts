@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { SockError } from '../errors.ts';
-import { errnoText } from '../relay/socket-file.ts';
+import { errnoText } from '../relay/socket-folder.ts';
 
 /** One call to a running `kubectl sock serve` over its control socket; its refusals become errors with its message. */
 export function controlCall<T>(socketPath: string, method: string, path: string, body?: unknown): Promise<T> {

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname } from 'node:path';
 import { formatFileMode } from '../cli/file-mode.ts';
 import { SockError } from '../errors.ts';
-import { errnoText, listenOnSocketFile, removeSocketFile } from '../relay/socket-file.ts';
+import { listenOnSocketFile, removeSocketFile } from '../relay/socket-file.ts';
+import { errnoText } from '../relay/socket-folder.ts';
 import { ControlRefusal, type GrantRequest, type RevokeAnswer, type SocketStatus } from './control-api.ts';
 
 /** What the control socket can be asked to do. */
@@ -49,7 +50,7 @@ export async function startControlServer(path: string, uid: number, h: ControlHa
   const cleanup = () => (created ? rmdir(dir).catch(() => undefined) : Promise.resolve());
   let file;
   try {
-    file = await listenOnSocketFile(server, { path, cwd: '/', mode: 0o600, allowSharedDir: false });
+    file = await listenOnSocketFile(server, { path, cwd: '/', mode: 0o600, allowSharedDir: false, uid });
   } catch (err) {
     await cleanup();
     throw err;

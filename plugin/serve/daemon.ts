@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import type { Ctx } from '../context.ts';
 import { ConfigError } from '../errors.ts';
 import type { Klog } from '../klog.ts';
 import { klogLine } from '../relay/responses.ts';
-import { errnoText } from '../relay/socket-file.ts';
+import { errnoText } from '../relay/socket-folder.ts';
 import type { Upstream } from '../relay/upstream.ts';
 import { loadAccounts } from './accounts.ts';
 import { AuditLog } from './audit.ts';
@@ -69,14 +68,14 @@ export class ServeDaemon {
     const config = await readConfig(o.configFile);
     const grants = await GrantBook.load(o.stateFile);
     checkOnePathEach([...config, ...grants], o.controlSocket);
-    const audit = await AuditLog.open(o.auditLog, ctx.cwd, ctx.streams.errOut);
+    const audit = await AuditLog.open(o.auditLog, ctx.cwd, ctx.streams.errOut, ctx.uid);
     const d = new ServeDaemon(ctx, upstream, klog, audit, o);
     try {
       d.grants.restore(grants, ctx.now().getTime());
       d.#config = config;
       const result = await d.engine.apply(await resolveSockets(d.#wanted(), await loadAccounts(ctx)));
       if (result.failed[0]) throw result.failed[0].error;
-      d.#control = await startControlServer(o.controlSocket, userInfo().uid, {
+      d.#control = await startControlServer(o.controlSocket, ctx.uid, {
         list: () => d.list(),
         grant: (r: GrantRequest) => d.serialize(() => d.grants.grant(r)),
         revoke: (t: string) => d.serialize(() => d.grants.revoke(t)),

@@ -56,6 +56,7 @@ export class ServeEngine {
     const routes = this.#routes;
     this.#host = {
       http: createRelayHttp((s) => routes.get(s) as RelayRoute),
+      uid: ctx.uid,
       fc,
       serverPath: upstream.config.address.transport === 'tcp' ? upstream.config.address.basePath : '',
       audit,

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { formatFileMode } from '../cli/file-mode.ts';
 import { ConfigError, SockError } from '../errors.ts';
-import { errnoText } from '../relay/socket-file.ts';
+import { errnoText } from '../relay/socket-folder.ts';
 import { parseServeConfig, SERVE_API_VERSION, type ConfiguredSocket } from './config.ts';
 import { DEFAULT_SOCKET_MODE, SERVE_DEFAULT_FILTERS, type SocketSpec } from './spec.ts';
 

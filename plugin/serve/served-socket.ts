@@ -20,6 +20,8 @@ export interface DesiredSocket {
 /** What every socket of one server shares. */
 export interface SocketHost {
   http: HttpServer;
+  /** The server's own user (Ctx.uid): the folders of its sockets must be its or root's (socket-folder.ts). */
+  uid: number;
   /** The forwarding context of the server (upstream, klog); each socket adds its identity. */
   fc: ForwardContext;
   /** The API server URL's own path, put before every forwarded path. */
@@ -75,8 +77,9 @@ export class ServedSocket {
       }),
     };
     const { net, sockets } = createRelayListener(route.gate);
+    // The owner may own the socket's own folder too (a socket in ~alice/.kube for alice): socket-folder.ts's socketOwner.
     const file = await listenOnSocketFile(net, {
-      path: spec.path, cwd: '/', mode: spec.mode, allowSharedDir: false, owner: { uid: want.uid, gid: want.gid },
+      path: spec.path, cwd: '/', mode: spec.mode, allowSharedDir: false, uid: host.uid, socketOwner: want.uid, owner: { uid: want.uid, gid: want.gid },
     });
     return new ServedSocket(want, now, file, net, sockets, route.gate);
   }

@@ -42,7 +42,7 @@ test.before(async () => {
   const { ctx } = testCtx({ cwd: dir });
   const klog = newKlog(0, ctx.streams.errOut, () => new Date(), 1);
   upstream = new Upstream(ctx, await resolveClientConfig({ flags: { kubeconfig }, env: {}, home: dir, cwd: dir }), klog);
-  const audit = await AuditLog.open('', dir, ctx.streams.errOut);
+  const audit = await AuditLog.open('', dir, ctx.streams.errOut, ctx.uid);
   (audit as unknown as { forSocket: AuditLog['forSocket'] }).forSocket = (spec) => ({ write: (r) => void records.push({ ...r, served: { socket: spec.path, owner: spec.owner, identity: { username: spec.as } } }), close: () => Promise.resolve() });
   engine = new ServeEngine(ctx, upstream, klog, audit, {
     started: (s) => void events.push([s.path, 'started', 0]),
