@@ -4,14 +4,14 @@
 // private `.ks-*` folder, no grants file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { makePki } from '../helpers/certs.ts';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { sock } from '../helpers/processes.ts';
-import { socketsDir, writeServeConfig } from '../helpers/serve.ts';
+import { socketsDir, startServe, writeServeConfig } from '../helpers/serve.ts';
 
 let api: FakeApiServer;
 let admin: string;
@@ -93,6 +93,24 @@ test('serve :: a socket that cannot be made stops the start, and the sockets mad
   live = createServer(() => undefined);
   await new Promise<void>((r) => live.listen(join(busy.dir, 'busy.sock'), r));
   await assertRefusedAtStart(busy, `error: ${join(busy.dir, 'busy.sock')} is in use: another process is listening on it`, ['busy.sock']);
+});
+
+test("serve :: a socket's own folder may be its owner's, not another user's; a folder above it may be neither", async () => {
+  const own = world((d) => [{ path: join(d, 'nobodys', 'n.sock'), owner: 'nobody' }]);
+  mkdirSync(join(own.dir, 'nobodys'), { mode: 0o755 });
+  chownSync(join(own.dir, 'nobodys'), 65534, 65534);
+  const s = await startServe(admin, own.config, [], own.state);
+  assert.is(lstatSync(join(own.dir, 'nobodys', 'n.sock')).uid, 65534);
+  await s.stop();
+  const theirs = world((d) => [{ path: join(d, 'nobodys', 'd.sock'), owner: 'daemon' }]);
+  mkdirSync(join(theirs.dir, 'nobodys'), { mode: 0o755 });
+  chownSync(join(theirs.dir, 'nobodys'), 65534, 65534);
+  await assertRefusedAtStart(theirs, `error: refusing to create a socket in ${join(theirs.dir, 'nobodys')}: the folder belongs to another user (uid 65534), who could replace the socket; use a private folder or pass --allow-shared-dir`, ['nobodys']);
+  const above = world((d) => [{ path: join(d, 'nobodys', 'sub', 'n.sock'), owner: 'nobody' }]);
+  mkdirSync(join(above.dir, 'nobodys', 'sub'), { recursive: true, mode: 0o755 });
+  chownSync(join(above.dir, 'nobodys'), 65534, 65534);
+  chownSync(join(above.dir, 'nobodys', 'sub'), 65534, 65534);
+  await assertRefusedAtStart(above, `error: refusing to create a socket in ${join(above.dir, 'nobodys', 'sub')}: the folder ${join(above.dir, 'nobodys')} above it belongs to another user (uid 65534), who could replace the folder; use a private folder or pass --allow-shared-dir`, ['nobodys']);
 });
 
 test('serve :: a control socket folder others could enter, or that is not the server user\'s, is refused', async () => {
