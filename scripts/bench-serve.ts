@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'undici';
 import { stringify } from 'yaml';
-import { openFds, rssKiB } from '../test/helpers/proc.ts';
+import { openFds, rssKiB, settledFds } from '../test/helpers/proc.ts';
 import { startRevocationProbe } from '../test/helpers/serve.ts';
 import { cpuMs, startUntil } from './bench/processes.ts';
 import { evictFromPageCache, recordResult } from './bench/results.ts';
@@ -208,8 +208,8 @@ async function scale(kubeconfig: string): Promise<void> {
   // The revoked watches are held, and the revocation sent and timed, by a process that does nothing else.
   const ourProbe = await startRevocationProbe({ control: serve.control, target: String(userInfo().uid) }, granted);
   const ours = await underLoad(serve.sockets, pid, () => ourProbe.revoke());
-  await new Promise((r) => setTimeout(r, 6000)); // idle upstream connections close after the API server's keep-alive
-  const fds1 = openFds(pid).length;
+  // Idle upstream connections close after the API server's keep-alive hint.
+  const fds1 = (await settledFds(pid, fds0, 15_000)).length;
   await stop(serve.child);
   const loadProxy = await start(KUBECTL, ['proxy', '--kubeconfig', kubeconfig, `--unix-socket=${join(dir, 'scale-kubectl.sock')}`], /^Starting to serve on /);
   const userProxy = await start(KUBECTL, ['proxy', '--kubeconfig', kubeconfig, `--unix-socket=${join(dir, 'scale-user.sock')}`], /^Starting to serve on /);

@@ -14,7 +14,7 @@ import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserve
 import { fuzzMode, seededRandom } from '../helpers/fuzz.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { runLoad, seedLoad, type LoadTarget, type Tally } from '../helpers/load-generator.ts';
-import { openFds, processesWithEnv, rssKiB } from '../helpers/proc.ts';
+import { openFds, processesWithEnv, rssKiB, settledFds } from '../helpers/proc.ts';
 import { BINARY, cleanEnv } from '../helpers/processes.ts';
 
 const CLIENTS = 200;
@@ -92,17 +92,6 @@ async function start(args: string[], ready: RegExp, env: Record<string, string> 
   return { child, pid: child.pid as number, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Polls until the process holds at most `want` descriptors, or the time is up; returns the last listing. */
-async function settledFds(pid: number, want: number): Promise<string[]> {
-  const until = Date.now() + FD_SETTLE_MS;
-  let fds = openFds(pid);
-  while (fds.length > want && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 250));
-    fds = openFds(pid);
-  }
-  return fds;
-}
-
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 
@@ -118,7 +107,7 @@ async function loadAndCheck(name: string, p: Started, target: LoadTarget, salt: 
   } finally {
     clearInterval(sampler);
   }
-  const fdsAfter = await settledFds(p.pid, fdsBefore.length + FD_SLACK);
+  const fdsAfter = await settledFds(p.pid, fdsBefore.length + FD_SLACK, FD_SETTLE_MS);
   const third = Math.floor(samples.length / 3);
   const first = mean(samples.slice(0, third));
   const last = mean(samples.slice(samples.length - third));

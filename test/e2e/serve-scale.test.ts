@@ -12,7 +12,7 @@ import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserve
 import { fuzzMode, seededRandom } from '../helpers/fuzz.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { runLoad, seedLoad, type Tally } from '../helpers/load-generator.ts';
-import { openFds, rssKiB } from '../helpers/proc.ts';
+import { openFds, rssKiB, settledFds } from '../helpers/proc.ts';
 import { socketsDir, startRevocationProbe, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
 
 const SOCKETS = 500;
@@ -50,16 +50,6 @@ test.after(async () => {
   await api?.close();
 });
 
-async function settledFds(pid: number, want: number): Promise<string[]> {
-  const until = Date.now() + FD_SETTLE_MS;
-  let fds = openFds(pid);
-  while (fds.length > want && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 250));
-    fds = openFds(pid);
-  }
-  return fds;
-}
-
 test(`serve :: ${SOCKETS} sockets, ${CLIENTS} clients over all of them: nothing lost, fds back, RSS ≤ 150 MiB, a revocation under load within 1 s`, async () => {
   const pid = serve.child.pid as number;
   const fdsBefore = openFds(pid);
@@ -89,7 +79,7 @@ test(`serve :: ${SOCKETS} sockets, ${CLIENTS} clients over all of them: nothing 
   }
   const issued = tallies.reduce((n, t) => n + t.issued, 0);
   const completed = tallies.reduce((n, t) => n + t.completed, 0);
-  const fdsAfter = await settledFds(pid, fdsBefore.length);
+  const fdsAfter = await settledFds(pid, fdsBefore.length, FD_SETTLE_MS);
   process.stdout.write(`load: serve ${completed} requests over ${SOCKETS} sockets, ${issued - completed} lost, fds ${fdsBefore.length}→${fdsAfter.length}, peak rss ${(peakKiB / 1024).toFixed(1)} MiB, ${REVOKED} revoked sockets cut in ${cutMs.toFixed(0)} ms\n`);
   assert.is(tallies.reduce((n, t) => n + t.failed, 0), 0, tallies.flatMap((t) => t.failures).join('; '));
   assert.is(completed, issued);

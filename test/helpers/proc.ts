@@ -41,3 +41,14 @@ export function processesWithEnv(marker: string): number[] {
   }
   return found;
 }
+
+/** Polls until the process holds at most `want` descriptors, or `timeoutMs` is up; returns the last listing. */
+export async function settledFds(pid: number, want: number, timeoutMs: number): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  let fds = openFds(pid);
+  while (fds.length > want && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    fds = openFds(pid);
+  }
+  return fds;
+}
