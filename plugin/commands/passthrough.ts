@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { splitPassthroughArgs } from '../passthrough/args.ts';
-import { newFactory } from './factory.ts';
+import { newFactory, type Factory } from './factory.ts';
+import type { RestConfig } from '../kube/client-config.ts';
 
 /** What `kubectl sock VERB …` resolved to before running kubectl. */
 export interface PassthroughOptions {
@@ -39,64 +38,24 @@ function namespaceOf(args: readonly string[]): string | undefined {
 }
 
 /**
- * run: a private relay on 127.0.0.1 for the life of one kubectl. It speaks TLS
- * with a one-run certificate and admits only the one-run 256-bit bearer token
- * (client-go sends tokens only over TLS), strips it, and forwards through
- * kubectl-sock's own transport: the socket address, TLS and credentials of the
- * selected context. kubectl finds the relay through a temporary KUBECONFIG.
+ * run: kubectl against the shared relay of the selected context's upstream
+ * (plugin/shared-relay: TLS on 127.0.0.1, a 256-bit bearer token it strips,
+ * kubectl-sock's own transport and credentials behind it), found through the
+ * relay's kubeconfig. Then this process becomes kubectl (handOver), holding
+ * a lease that keeps the relay while kubectl runs.
  */
 export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
   const f = newFactory(ctx, o.invocation);
-  const [{ findRealKubectl }, { writeRelayKubeconfig }, { selfSignedCertificate }, { runKubectl }, { Upstream }, { startRelay }, { noAccessLog }] =
-    await Promise.all([
-      import('../passthrough/kubectl-path.ts'), import('../passthrough/temp-kubeconfig.ts'), import('../passthrough/self-signed.ts'),
-      import('../passthrough/run-kubectl.ts'), import('../relay/upstream.ts'), import('../relay/server.ts'), import('../relay/access-log.ts'),
-    ]);
+  const [{ findRealKubectl }, { relayForRun }, { handOver }, { environWith }] = await Promise.all([
+    import('../passthrough/kubectl-path.ts'), import('../shared-relay/use.ts'), import('../passthrough/hand-over.ts'), import('../passthrough/environ.ts'),
+  ]);
   const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
-  const config = await f.restConfig();
-  const token = randomBytes(32).toString('base64url');
-  const tls = selfSignedCertificate(ctx.now());
-  const upstream = new Upstream(ctx, config, f.klog);
-  // kubectl reports a failed round trip itself (the relay answers 500 with Go's error text), so
-  // kubectl proxy's "Error while proxying request" line would say it twice; the relay's own lines go nowhere.
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  // The relay outlives a signal: kubectl gets it (runKubectl forwards it) and decides, as it would
-  // alone; a relay gone at once would cut kubectl's watch, which then ends 0 instead of by the signal.
-  // It stops when kubectl has exited (finally, below).
-  const relayCtx: Ctx = {
-    ...ctx,
-    signal: new AbortController().signal,
-    streams: Object.create(ctx.streams, { errOut: { value: quiet } }) as Ctx['streams'],
-  };
-  const relay = await startRelay(relayCtx, upstream, f.klog, {
-    listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
-    rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: '', bearerToken: token },
-    maxConnections: 0,
-    keepaliveMs: 0,
-    expireAfterMs: 0,
-    accessLog: noAccessLog,
-  });
-  const kubeconfig = (() => {
-    try {
-      return writeRelayKubeconfig(ctx.tmpDir, {
-        relayUrl: `https://${relay.address}`,
-        caData: Buffer.from(tls.cert).toString('base64'),
-        token,
-        contextName: config.contextName,
-        namespace: config.namespace,
-      });
-    } catch (err) {
-      void relay.stop();
-      throw err;
-    }
-  })();
-  try {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-    env['KUBECONFIG'] = kubeconfig.path;
-    return await runKubectl(ctx, kubectl, o.args, env);
-  } finally {
-    kubeconfig.remove();
-    await relay.stop();
-  }
+  const relay = await relayForRun(ctx, { flags: o.invocation.flags, persist: false, lease: ctx.pid, resolve: () => resolveForRelay(ctx, f) });
+  return handOver(ctx, kubectl, o.args, environWith(ctx.env, { KUBECONFIG: relay.kubeconfig }));
+}
+
+/** The config a relay is chosen by, and the relay folder its kubeconfig came from, if any (an `env` shell). */
+export async function resolveForRelay(ctx: Ctx, f: Factory): Promise<{ config: RestConfig; via: string | undefined }> {
+  const [config, { relayFolderOfKubeconfig }] = await Promise.all([f.restConfig(), import('../shared-relay/relay-kubeconfig-source.ts')]);
+  return { config, via: relayFolderOfKubeconfig(ctx, f.kubeFlags) };
 }

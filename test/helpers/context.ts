@@ -36,6 +36,9 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     pid: 4242,
     execPath: '/nonexistent/kubectl-sock',
     tmpDir: tmpdir(),
+    uid: process.getuid?.(),
+    execve: undefined,
+    kill: (pid, signal) => process.kill(pid, signal),
     ...overrides,
   };
   return { ctx, out, err, abort };
