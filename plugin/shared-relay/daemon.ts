@@ -8,7 +8,7 @@ import { startRelay, type Relay } from '../relay/server.ts';
 import { Upstream } from '../relay/upstream.ts';
 import { serveControl, type ControlReply, type ControlRequest } from './control.ts';
 import { Lifetime } from './lifetime.ts';
-import { CONTROL_SOCKET, INFO_FILE, kubeconfigPath, writeRelayKubeconfig, type RelayEndpoint, type RelayInfo } from './relay-files.ts';
+import { CONTROL_SOCKET, INFO_FILE, kubeconfigPath, writePrivateFile, writeRelayKubeconfig, type RelayEndpoint, type RelayInfo } from './relay-files.ts';
 import { decodeConfig } from './wire.ts';
 
 /** The listening sockets the starting run hands down, as the relay process's file descriptors 3 and 4. */
@@ -68,14 +68,17 @@ export async function runRelayDaemon(ctx: Ctx): Promise<number> {
   const endpoint: RelayEndpoint = { url: `https://${relay.address}`, caPem: input.tls.cert, token: input.token };
   const server = await serveControl({ fd: CONTROL_FD }, (req) => answer(req, input, lifetime as Lifetime, endpoint, relay));
   lifetime.start();
+  // For `relay list` when the relay does not answer, and for people looking: nothing secret.
+  if (owned()) writePrivateFile(join(input.dir, INFO_FILE), `${JSON.stringify(input.info)}\n`);
   await relay.done.catch((err: unknown) => ctx.streams.errOut.write(`${(err as Error).message}\n`));
   lifetime.stop();
-  server.close();
-  // Only what is still ours: a relay that took over the folder keeps its own files.
+  // Only what is still ours: a relay that took over the folder keeps its own files. Removed before the
+  // control socket closes, so that a client that saw it close finds them gone.
   if (owned()) {
-    rmSync(control, { force: true });
     rmSync(join(input.dir, INFO_FILE), { force: true });
+    rmSync(control, { force: true });
   }
+  server.close();
   return 0;
 }
 

@@ -9,7 +9,7 @@ import type { RestConfig } from '../kube/client-config.ts';
 import { selfSignedCertificate } from '../passthrough/self-signed.ts';
 import type { DaemonInput } from './daemon.ts';
 import {
-  CONTROL_SOCKET, INFO_FILE, LOG_FILE, PORT_FILE, kubeconfigPath, renewKubeconfigs, writePrivateFile, writeRelayKubeconfig,
+  CONTROL_SOCKET, LOG_FILE, PORT_FILE, kubeconfigPath, renewKubeconfigs, writeRelayKubeconfig,
   type RelayEndpoint, type RelayInfo,
 } from './relay-files.ts';
 import { preferredPort } from './relay-key.ts';
@@ -47,7 +47,7 @@ export async function startRelayProcess(ctx: Ctx, s: StartInput): Promise<{ kube
     persist: s.persist, idleMs, started: ctx.now().toISOString(), notAfter: ctx.now().getTime() + certValidityMs, build: s.build,
   };
   try {
-    info.pid = await spawnRelay(ctx, s, relay, control, {
+    await spawnRelay(ctx, s, relay, control, {
       config: encodeConfig(s.config, ctx.cwd), info, dir: s.dir, token, tls, controlInode: lstatSync(aside).ino, lease: s.lease,
     });
     // Published by a rename: a client sees the old (dead) socket or the new one, never none or half of one.
@@ -57,7 +57,6 @@ export async function startRelayProcess(ctx: Ctx, s: StartInput): Promise<{ kube
     // The relay process has its own copy; closing ours removes nothing, as the name it was bound to is gone.
     control.close();
   }
-  writePrivateFile(join(s.dir, INFO_FILE), `${JSON.stringify(info)}\n`);
   writeFileSync(join(s.dir, PORT_FILE), `${port}\n`, { mode: 0o600 });
   const endpoint: RelayEndpoint = { url: `https://${info.address}`, caPem: tls.cert, token };
   renewKubeconfigs(s.dir, endpoint);
@@ -70,27 +69,29 @@ export async function startRelayProcess(ctx: Ctx, s: StartInput): Promise<{ kube
  * `kubectl-sock __relay NAME` in a session of its own (no terminal signal
  * reaches it), in /, with the user's environment (its exec credential
  * plugins need it), the two listening sockets as fds 3 and 4, its input on
- * a pipe and stderr to its log. Resolves with its pid once the input is in
- * the pipe.
+ * a pipe and stderr to its log. Started through /bin/sh, which backgrounds
+ * it and exits (waited for here): the relay is nobody's child, so when it
+ * ends it is reaped at once, not left a zombie of the kubectl this run
+ * becomes (Go reaps only the children it started).
  */
-async function spawnRelay(ctx: Ctx, s: StartInput, relay: Server, control: Server, input: DaemonInput): Promise<number> {
+async function spawnRelay(ctx: Ctx, s: StartInput, relay: Server, control: Server, input: DaemonInput): Promise<void> {
   const logFd = openSync(join(s.dir, LOG_FILE), 'w', 0o600);
   let child;
   try {
-    // fds 3 and 4 of the relay process: RELAY_FD and CONTROL_FD.
+    // fds 3 and 4 of the relay process: RELAY_FD and CONTROL_FD. sh gives a background job /dev/null as its
+    // stdin unless redirected, hence the detour through fd 5.
     const stdio: StdioOptions = ['pipe', 'ignore', logFd, fdOf(relay), fdOf(control)];
-    child = ctx.spawn(ctx.execPath, ['__relay', s.name], { detached: true, windowsHide: true, stdio, cwd: '/', env: ctx.env as NodeJS.ProcessEnv });
+    child = ctx.spawn('/bin/sh', ['-c', 'exec 5<&0; "$0" "$@" 0<&5 5<&- &', ctx.execPath, '__relay', s.name], { detached: true, stdio, cwd: '/', env: ctx.env as NodeJS.ProcessEnv });
   } finally {
     closeSync(logFd);
   }
-  const pid = child.pid;
-  await new Promise<void>((resolve, reject) => {
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', (err) => reject(new SockError('E_RELAY', `cannot start the relay: ${err.message}`)));
-    child.stdin?.end(JSON.stringify(input), () => resolve());
+    child.once('exit', resolve);
   });
-  child.unref();
-  if (pid === undefined) throw new SockError('E_RELAY', 'cannot start the relay');
-  return pid;
+  child.stdin?.on('error', () => undefined);
+  await new Promise<void>((resolve) => child.stdin?.end(JSON.stringify(input), () => resolve()));
+  if ((await exited) !== 0) throw new SockError('E_RELAY', 'cannot start the relay: /bin/sh failed');
 }
 
 /** The descriptor of a listening server (libuv's handle; Unix only), for a child's stdio. */
