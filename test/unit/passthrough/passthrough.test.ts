@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { request } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { globalFlags } from '../../../plugin/cli/global-flags.ts';
 import { splitPassthroughArgs } from '../../../plugin/passthrough/args.ts';
 import { findRealKubectl } from '../../../plugin/passthrough/kubectl-path.ts';
