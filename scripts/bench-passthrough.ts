@@ -1,26 +1,31 @@
-// Benchmark: what the passthrough adds to a command. `kubectl sock -- get pods`
-// (real kubectl through kubectl-sock's one-run TLS relay to a unix socket)
-// against native `kubectl sock get pods` on the same socket and against kubectl
-// itself over plain HTTP on TCP, all three on the same fake API server.
+// Benchmark: the passthrough and `env` on the shared relay, beside kubectl
+// itself over plain HTTP to the same fake API server, in one interleaved run.
 //   node scripts/bench-passthrough.ts [--runs N]
-// Each client is warmed, checked to print the same table as kubectl, then run
-// N times interleaved (so drift in machine load hits all alike); the table
-// shows medians. kubectl and native get share one warm --cache-dir. The
-// passthrough gets the same flag, but kubectl keys its discovery cache by
-// host:port and the relay's port is new on every run, so its kubectl always
-// discovers afresh: a row of kubectl with an empty cache each run shows that
-// part of the cost, and one with a kubectl that does nothing (/bin/true) the
-// share of kubectl-sock itself. Needs dist/kubectl-sock (make build).
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// - warm passthrough: `kubectl sock describe pod` (kubeconfig naming the unix
+//   socket) with its relay running and kubectl's caches warm, against kubectl
+//   describe with its own kubeconfig (http://127.0.0.1:PORT) and warm cache;
+// - first run: the same, with the relay stopped before each run (untimed), so
+//   the run starts it; kubectl's caches stay warm because the relay comes back
+//   on the same port;
+// - env: `kubectl get pods` with the KUBECONFIG `eval "$(kubectl sock env)"`
+//   exports, against kubectl get pods over HTTP;
+// - the share of kubectl-sock itself: the passthrough to a kubectl that does
+//   nothing (/bin/true);
+// - the idle relay's RSS, beside an idle `kubectl proxy --unix-socket`.
+// Medians of N runs per client, interleaved so drift in load hits all alike.
+// Needs dist/kubectl-sock (make build).
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { startFakeApiServer, type FakeApiServer } from '../test/helpers/fake-apiserver.ts';
+import { kc } from '../test/helpers/kubeconfig-builder.ts';
 import { evictFromPageCache, median, recordResult } from './bench/results.ts';
 import { timedRun, type TimedRun } from './bench/timed-run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+const run = promisify(execFile);
 const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
 const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 
@@ -45,65 +50,124 @@ function seed(api: FakeApiServer): void {
 interface Client {
   name: string;
   cmd: string;
-  args(): string[];
-  env?: Record<string, string>;
-  /** Prints nothing: left out of the like-for-like check. */
-  silent?: boolean;
+  args: string[];
+  env?: () => Record<string, string>;
+  /** Untimed, before each timed run. */
+  before?: () => void;
 }
 
-/** One run of a client (its own environment on top of the base one). */
-function runOnce(c: Client, baseEnv: NodeJS.ProcessEnv, statsFile: string): Promise<TimedRun> {
-  return timedRun(c.cmd, c.args(), { ...baseEnv, ...c.env }, statsFile);
+interface Row {
+  name: string;
+  ms: number;
+  cpuMs: number;
 }
-
-function output(c: Client, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => execFile(c.cmd, c.args(), { env: { ...env, ...c.env } }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
-}
-
 
 async function main(): Promise<void> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build first`);
   const dir = mkdtempSync(join(tmpdir(), 'ksock-bench-pt-'));
   const api = await startFakeApiServer({ unixSocket: join(dir, 'api.sock'), tcp: true });
   seed(api);
-  const cache = join(dir, 'cache');
-  let cold = 0;
-  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' };
-  const unix = ['--server', api.unixUrl as string];
+  const runtime = join(dir, 'run');
+  mkdirSync(runtime, { mode: 0o700 });
+  // Everyone's HOME (kubectl's ~/.kube/cache) and XDG_RUNTIME_DIR (the relay's state) as a user's would be.
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8', XDG_RUNTIME_DIR: runtime, KUBECTL_SOCK_KUBECTL: KUBECTL };
+  const user = (name: string, server: string) => kc().cluster(name, { server }).user('me', {}).context(name, { cluster: name, user: 'me', namespace: 'default' }).current(name).write(join(dir, `${name}.kubeconfig`));
+  const viaSocket = user('socket', api.unixUrl as string);
+  const viaHttp = user('http', api.httpUrl as string);
+  const sockEnv = { KUBECONFIG: viaSocket };
+  const stopRelays = () => execFileSync(BINARY, ['relay', 'stop', '--all'], { env: { ...env, ...sockEnv } });
+  let exported = '';
   const clients: Client[] = [
-    { name: 'kubectl (http tcp)', cmd: KUBECTL, args: () => ['--server', api.httpUrl as string, '--cache-dir', cache, 'get', 'pods'] },
-    { name: 'kubectl, cold discovery', cmd: KUBECTL, args: () => ['--server', api.httpUrl as string, '--cache-dir', join(dir, `cold-${cold++}`), 'get', 'pods'] },
-    { name: 'kubectl sock get (unix)', cmd: BINARY, args: () => [...unix, '--cache-dir', cache, 'get', 'pods'] },
-    { name: 'kubectl sock -- get (unix)', cmd: BINARY, args: () => [...unix, '--', 'get', 'pods', '--cache-dir', cache], env: { KUBECTL_SOCK_KUBECTL: KUBECTL } },
-    // The passthrough's own share: relay, certificate and temporary kubeconfig around a kubectl that does nothing.
-    { name: 'kubectl sock -- (kubectl=true)', cmd: BINARY, args: () => [...unix, '--', 'get', 'pods'], env: { KUBECTL_SOCK_KUBECTL: '/bin/true' }, silent: true },
+    { name: 'kubectl describe (http)', cmd: KUBECTL, args: ['describe', 'pod', 'web-0'], env: () => ({ KUBECONFIG: viaHttp }) },
+    { name: 'kubectl sock describe (warm)', cmd: BINARY, args: ['describe', 'pod', 'web-0'], env: () => sockEnv },
+    { name: 'kubectl sock describe (first run)', cmd: BINARY, args: ['describe', 'pod', 'web-0'], env: () => sockEnv, before: stopRelays },
+    { name: 'kubectl get pods (http)', cmd: KUBECTL, args: ['get', 'pods'], env: () => ({ KUBECONFIG: viaHttp }) },
+    { name: 'kubectl get pods (env)', cmd: KUBECTL, args: ['get', 'pods'], env: () => ({ KUBECONFIG: exported }) },
+    // The passthrough's own share: kubectl-sock up to the hand-over, with a kubectl that does nothing.
+    { name: 'kubectl sock -- (kubectl=true)', cmd: BINARY, args: ['describe', 'pod', 'web-0'], env: () => ({ ...sockEnv, KUBECTL_SOCK_KUBECTL: '/bin/true' }) },
   ];
   const stats = join(dir, 'time.out');
+  const once = (c: Client) => {
+    c.before?.();
+    return timedRun(c.cmd, c.args, { ...env, ...c.env?.() }, stats);
+  };
   try {
+    // What `eval "$(kubectl sock env)"` exports, as a shell would get it.
+    exported = execFileSync('bash', ['-c', `eval "$(${BINARY} env)" && printf %s "$KUBECONFIG"`], { env: { ...env, ...sockEnv }, encoding: 'utf8' });
     evictFromPageCache([BINARY, KUBECTL]);
-    for (const c of clients) for (let i = 0; i < 2; i++) await runOnce(c, env, stats);
-    // Like for like (and asynchronously: the fake API server runs in this process).
-    const outputs = await Promise.all(clients.filter((c) => !c.silent).map((c) => output(c, env)));
-    if (outputs.some((o) => o !== outputs[0])) throw new Error(`the clients print different tables:\n${outputs.join('\n')}`);
+    for (const c of clients) for (let i = 0; i < 2; i++) await once(c);
+    await checkSameOutput(env, exported, viaHttp, viaSocket);
     const samples = clients.map(() => [] as TimedRun[]);
-    for (let r = 0; r < RUNS; r++) for (const [i, c] of clients.entries()) samples[i]?.push(await runOnce(c, env, stats));
-    report(clients.map((c, i) => ({ name: c.name, ms: median((samples[i] as TimedRun[]).map((s) => s.ms)), cpuMs: median((samples[i] as TimedRun[]).map((s) => s.cpuMs)) })));
+    for (let r = 0; r < RUNS; r++) for (const [i, c] of clients.entries()) samples[i]?.push(await once(c));
+    const rows = clients.map((c, i) => ({ name: c.name, ms: median((samples[i] as TimedRun[]).map((s) => s.ms)), cpuMs: median((samples[i] as TimedRun[]).map((s) => s.cpuMs)) }));
+    const idle = await idleRss(dir, env, api.httpUrl as string, runtime);
+    report(rows, idle);
   } finally {
+    try {
+      stopRelays();
+    } catch {
+      // Already gone.
+    }
     await api.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function report(rows: Array<{ name: string; ms: number; cpuMs: number }>): void {
-  const [kubectl, , native, passthrough] = rows as [typeof rows[0], unknown, typeof rows[0], typeof rows[0]];
-  console.log(`get pods (5 pods, fake API server): median of ${RUNS} interleaved runs each; load average ${loadavg()[0]?.toFixed(1)}\n`);
-  console.log(`${'client'.padEnd(30)}${'wall ms'.padStart(9)}${'cpu ms'.padStart(9)}`);
-  for (const r of rows) console.log(`${r.name.padEnd(30)}${r.ms.toFixed(0).padStart(9)}${r.cpuMs.toFixed(0).padStart(9)}`);
-  const added = (over: { ms: number; cpuMs: number }) => `+${(passthrough.ms - over.ms).toFixed(0)} ms wall, +${(passthrough.cpuMs - over.cpuMs).toFixed(0)} ms cpu`;
-  console.log(`\npassthrough over native kubectl sock get: ${added(native)}`);
-  console.log(`passthrough over kubectl itself:          ${added(kubectl)}`);
-  recordResult({ bench: 'passthrough', case: 'get pods, 5 pods', metric: 'median wall time', unit: 'ms', kubectlLabel: 'kubectl get (http)', kubectl: kubectl.ms,
-    sockLabel: 'kubectl sock -- get (unix, through the relay)', sock: passthrough.ms, better: 'lower' });
+/** Like for like: each pair prints the same table (asynchronously: the fake API server runs in this process). */
+async function checkSameOutput(env: Record<string, string>, exported: string, viaHttp: string, viaSocket: string): Promise<void> {
+  const out = async (cmd: string, args: string[], e: Record<string, string>) => (await run(cmd, args, { env: { ...env, ...e }, encoding: 'utf8' })).stdout;
+  const describe = await out(KUBECTL, ['describe', 'pod', 'web-0'], { KUBECONFIG: viaHttp });
+  if ((await out(BINARY, ['describe', 'pod', 'web-0'], { KUBECONFIG: viaSocket })) !== describe) throw new Error('kubectl sock describe prints another table');
+  if ((await out(KUBECTL, ['get', 'pods'], { KUBECONFIG: exported })) !== (await out(KUBECTL, ['get', 'pods'], { KUBECONFIG: viaHttp }))) {
+    throw new Error('kubectl through env prints another table');
+  }
+}
+
+/** VmRSS of the relay once idle, and of an idle `kubectl proxy --unix-socket` to the same server. */
+async function idleRss(dir: string, env: Record<string, string>, httpUrl: string, runtime: string): Promise<{ relay: number; proxy: number }> {
+  const proxySock = join(dir, 'proxy.sock');
+  const proxy = spawn(KUBECTL, ['proxy', '--server', httpUrl, `--unix-socket=${proxySock}`], { env, stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    const relayPid = (() => {
+      const root = join(runtime, 'kubectl-sock');
+      for (const name of existsSync(root) ? readdirSync(root) : []) {
+        const info = join(root, name, 'relay.json');
+        if (existsSync(info)) return (JSON.parse(readFileSync(info, 'utf8')) as { pid: number }).pid;
+      }
+      throw new Error('no relay running');
+    })();
+    return { relay: vmRssMiB(relayPid), proxy: vmRssMiB(proxy.pid as number) };
+  } finally {
+    proxy.kill('SIGTERM');
+  }
+}
+
+function vmRssMiB(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+function report(rows: Row[], idle: { relay: number; proxy: number }): void {
+  const by = (name: string) => rows.find((r) => r.name === name) as Row;
+  console.log(`shared relay, fake API server (5 pods): median of ${RUNS} interleaved runs each; load average ${loadavg()[0]?.toFixed(1)}\n`);
+  console.log(`${'client'.padEnd(36)}${'wall ms'.padStart(9)}${'cpu ms'.padStart(9)}`);
+  for (const r of rows) console.log(`${r.name.padEnd(36)}${r.ms.toFixed(0).padStart(9)}${r.cpuMs.toFixed(0).padStart(9)}`);
+  console.log(`\nidle RSS: shared relay ${idle.relay.toFixed(1)} MiB, kubectl proxy --unix-socket ${idle.proxy.toFixed(1)} MiB`);
+  const goals: Array<[string, string, string, number]> = [
+    ['describe pod, warm relay', 'kubectl describe (http)', 'kubectl sock describe (warm)', 1.6],
+    ['describe pod, first run (starts the relay)', 'kubectl describe (http)', 'kubectl sock describe (first run)', 3],
+    ['get pods through eval "$(kubectl sock env)"', 'kubectl get pods (http)', 'kubectl get pods (env)', 1.15],
+  ];
+  console.log('');
+  for (const [what, k, s, limit] of goals) {
+    const kv = by(k).ms;
+    const sv = by(s).ms;
+    console.log(`${what}: ${(sv / kv).toFixed(2)}x kubectl (goal <= ${limit}x)`);
+    recordResult({ bench: 'passthrough', case: what, metric: 'median wall time', unit: 'ms', kubectlLabel: k, kubectl: kv, sockLabel: s, sock: sv, better: 'lower', goal: `≤ ${limit}× kubectl`, met: sv <= limit * kv });
+  }
+  recordResult({ bench: 'passthrough', case: 'idle, after the runs', metric: 'RSS', unit: 'MiB', kubectlLabel: 'kubectl proxy --unix-socket', kubectl: idle.proxy, sockLabel: 'shared relay', sock: idle.relay, better: 'lower' });
 }
 
 await main();

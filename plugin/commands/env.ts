@@ -48,10 +48,11 @@ export async function runEnv(ctx: Ctx, f: Factory, o: EnvOptions, inv: Invocatio
   const resolve = async () => (resolved ??= await resolveForRelay(ctx, f));
   const flags = relayFlags(inv.flags);
   if (program) {
-    const relay = await relayForRun(ctx, { flags, persist: false, lease: ctx.pid, resolve });
-    const [{ handOver }, { environWith }] = await Promise.all([import('../passthrough/hand-over.ts'), import('../passthrough/environ.ts')]);
-    return handOver(ctx, program, o.command.slice(1), environWith(ctx.env, { KUBECONFIG: relay.kubeconfig }), o.command[0]);
+    const { runWithRelay } = await import('../passthrough/run-with-relay.ts');
+    return runWithRelay(ctx, { flags, persist: false, lease: ctx.pid, resolve }, program, o.command.slice(1), o.command[0]);
   }
+  // A relay that outlives this run needs a relay process: POSIX only (see runWithRelay).
+  if (ctx.uid === undefined) throw new SockError('E_RELAY', 'kubectl sock env without a program needs a relay process, which this platform cannot run; use kubectl sock env -- COMMAND');
   const relay = await relayForRun(ctx, { flags, persist: true, resolve });
   const { config, via } = await resolve();
   const previous = ctx.env['KUBECONFIG'];

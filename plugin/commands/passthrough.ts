@@ -46,12 +46,9 @@ function namespaceOf(args: readonly string[]): string | undefined {
  */
 export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
   const f = newFactory(ctx, o.invocation);
-  const [{ findRealKubectl }, { relayForRun }, { handOver }, { environWith }] = await Promise.all([
-    import('../passthrough/kubectl-path.ts'), import('../shared-relay/use.ts'), import('../passthrough/hand-over.ts'), import('../passthrough/environ.ts'),
-  ]);
+  const [{ findRealKubectl }, { runWithRelay }] = await Promise.all([import('../passthrough/kubectl-path.ts'), import('../passthrough/run-with-relay.ts')]);
   const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
-  const relay = await relayForRun(ctx, { flags: o.invocation.flags, persist: false, lease: ctx.pid, resolve: () => resolveForRelay(ctx, f) });
-  return handOver(ctx, kubectl, o.args, environWith(ctx.env, { KUBECONFIG: relay.kubeconfig }));
+  return runWithRelay(ctx, { flags: o.invocation.flags, persist: false, lease: ctx.pid, resolve: () => resolveForRelay(ctx, f) }, kubectl, o.args);
 }
 
 /** The config a relay is chosen by, and the relay folder its kubeconfig came from, if any (an `env` shell). */
