@@ -1,5 +1,5 @@
 // Streaming passthrough: `kubectl sock exec` (piped and under a terminal),
-// `attach` and `port-forward` run real kubectl 1.33 through the private relay,
+// `attach` and `port-forward` run real kubectl 1.33 through the shared relay,
 // which carries the upgraded connections byte for byte to the fake API
 // server's unix socket. The fake speaks Kubernetes' remote-command protocol
 // (v5.channel.k8s.io over WebSocket) and port-forward (SPDY/3.1, tunnelled in

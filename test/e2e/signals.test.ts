@@ -4,7 +4,7 @@
 // exit status it promises (130/143 as a shell reports a death by that signal;
 // passthrough: kubectl's own; 0 for a closed stdout, as main.ts promises), print
 // nothing (no stack trace, no error), and leave nothing behind: no socket file,
-// no temporary kubeconfig in TMPDIR, no kubectl child. The signal and the delays
+// nothing in TMPDIR, no kubectl child, and the shared relay it started ends when stopped. The signal and the delays
 // come from a seeded generator, so `make test` runs the same cases every time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
