@@ -1,7 +1,7 @@
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ctx } from '../context.ts';
-import { SockError } from '../errors.ts';
+import { InterruptedError, SockError } from '../errors.ts';
 import type { RestConfig } from '../kube/client-config.ts';
 import { BUILD } from './build.ts';
 import { askRelay, expiring, type ControlReply, type ControlRequest } from './control.ts';
@@ -27,7 +27,6 @@ export interface RelayHandle {
   info: RelayInfo;
 }
 
-
 /**
  * The shared relay for this config's upstream: the running one, or a new one
  * started under the folder's lock, so that two first runs at once start one
@@ -43,7 +42,7 @@ export async function useRelay(ctx: Ctx, use: RelayUse): Promise<RelayHandle> {
   if (use.via) {
     const r = await askRelay(join(use.via, CONTROL_SOCKET), hello);
     if (r?.ok && r.kubeconfig) return { kubeconfig: r.kubeconfig, info: r.info };
-    throw new SockError('E_RELAY', `the relay of KUBECONFIG=${ctx.env['KUBECONFIG'] ?? ''} is not running; start it again with: eval "$(kubectl sock env --unset)"; eval "$(kubectl sock env)"`);
+    throw new SockError('E_RELAY', `the relay whose kubeconfig this is (${use.via}) is not running; start it again with: eval "$(kubectl sock env --unset)"; eval "$(kubectl sock env)"`);
   }
   const root = stateRoot(ctx);
   const name = relayName(root, identityText(use.config, ctx.env, BUILD, ctx.cwd));
@@ -68,47 +67,47 @@ export async function stopRelay(socket: string): Promise<boolean> {
   return true;
 }
 
-/** How long a start may hold the lock before others take it as abandoned (the run that held it was killed). */
-const LOCK_STALE_MS = 30_000;
-const START_TIMEOUT_MS = 20_000;
+/** A start takes well under a second; a lock older than this was abandoned whatever its holder's pid says. */
+const LOCK_STALE_MS = 10_000;
+const WAIT_TIMEOUT_MS = 30_000;
 
-
-/** mkdir is atomic: whoever creates the lock folder starts the relay; the others wait and then use it. */
+/**
+ * mkdir is atomic: whoever creates the lock folder starts the relay; the
+ * others wait and then use it. The holder leaves its pid inside, so a lock
+ * whose holder was killed mid-start is taken over at once.
+ */
 async function withStartLock<T>(ctx: Ctx, dir: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(dir, START_LOCK);
-  const deadline = ctx.now().getTime() + LOCK_STALE_MS + START_TIMEOUT_MS;
+  const deadline = ctx.now().getTime() + WAIT_TIMEOUT_MS;
   for (;;) {
     try {
       mkdirSync(lock, { mode: 0o700 });
+      writeFileSync(join(lock, 'pid'), String(ctx.pid));
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    if (ctx.now().getTime() - mtimeOf(lock) > LOCK_STALE_MS) rmLock(lock);
+    if (abandoned(ctx, lock)) rmSync(lock, { recursive: true, force: true });
     else if (ctx.now().getTime() > deadline) throw new SockError('E_RELAY', `timed out waiting for another run to start the relay (${lock})`);
     else await sleep(20);
-    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (ctx.signal.aborted) throw new InterruptedError(ctx.signal.reason);
   }
   try {
     return await fn();
   } finally {
-    rmLock(lock);
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
-function mtimeOf(path: string): number {
+/** The lock's holder died, or it has been held far longer than a start takes. */
+function abandoned(ctx: Ctx, lock: string): boolean {
   try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-function rmLock(lock: string): void {
-  try {
-    rmdirSync(lock);
-  } catch {
-    // Taken away already.
+    if (ctx.now().getTime() - statSync(lock).mtimeMs > LOCK_STALE_MS) return true;
+    ctx.kill(Number(readFileSync(join(lock, 'pid'), 'utf8')), 0);
+    return false;
+  } catch (err) {
+    // No pid yet (just made), or one we may not signal: alive. Gone: abandoned.
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

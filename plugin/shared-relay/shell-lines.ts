@@ -1,6 +1,7 @@
-/** The shells `kubectl sock env` writes for (zsh reads bash's lines). */
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
+import { SHELLS, type Shell } from '../completion/shells.ts';
+
+/** The shells `kubectl sock env` writes for (zsh reads bash's lines): completion's. */
+export { SHELLS, type Shell };
 
 /**
  * Where `env` keeps the KUBECONFIG it replaced, so that `env --unset` puts

@@ -5,8 +5,8 @@
 // `env`-started relays that stay; `relay list` and `relay stop`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
@@ -83,6 +83,20 @@ test('stable address :: a relay started again (after stop, after SIGKILL) listen
   const third = (await onlyRelay());
   assert.is.not(third.pid, second.pid);
   assert.is(third.address, first.address);
+});
+
+test('start lock :: a lock left by a run killed while it started the relay is taken over at once', async () => {
+  await run();
+  const relay = await onlyRelay();
+  await stopAllRelays();
+  const dead = spawnSync('true').pid as number;
+  mkdirSync(join(relay.dir, 'start.lock'));
+  writeFileSync(join(relay.dir, 'start.lock', 'pid'), String(dead));
+  const started = Date.now();
+  const r = await run();
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(Date.now() - started < 5000, 'not held up by the dead lock');
+  assert.match(r.stdout, /^no-token=401$/m);
 });
 
 test('port taken :: when another program holds the port, the relay takes another', async () => {
