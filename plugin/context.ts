@@ -35,8 +35,6 @@ export interface Ctx {
   execPath: string;
   /** Where private temporary files go (os.tmpdir()). */
   tmpDir: string;
-  /** This user's id (undefined on Windows): the shared relay's state folder is per user. */
-  uid: number | undefined;
   /**
    * Replaces this process with another program (Node's process.execve), so no
    * Node process stays between the terminal and kubectl; undefined where the

@@ -29,7 +29,6 @@ function nodeCtx(signal: AbortSignal): Ctx {
     uid: process.geteuid?.() ?? -1,
     execPath: process.execPath,
     tmpDir: tmpdir(),
-    uid: process.getuid?.(),
     execve: typeof process.execve === 'function' ? execve : undefined,
     kill: (pid, signal) => process.kill(pid, signal),
   };

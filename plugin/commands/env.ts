@@ -52,7 +52,7 @@ export async function runEnv(ctx: Ctx, f: Factory, o: EnvOptions, inv: Invocatio
     return runWithRelay(ctx, { flags, persist: false, lease: ctx.pid, resolve }, program, o.command.slice(1), o.command[0]);
   }
   // A relay that outlives this run needs a relay process: POSIX only (see runWithRelay).
-  if (ctx.uid === undefined) throw new SockError('E_RELAY', 'kubectl sock env without a program needs a relay process, which this platform cannot run; use kubectl sock env -- COMMAND');
+  if (ctx.uid < 0) throw new SockError('E_RELAY', 'kubectl sock env without a program needs a relay process, which this platform cannot run; use kubectl sock env -- COMMAND');
   const relay = await relayForRun(ctx, { flags, persist: true, resolve });
   const { config, via } = await resolve();
   const previous = ctx.env['KUBECONFIG'];

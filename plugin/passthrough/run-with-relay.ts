@@ -12,7 +12,7 @@ import { runKubectl } from './run-kubectl.ts';
  * runs as a child against a relay of this run's own.
  */
 export async function runWithRelay(ctx: Ctx, r: RunRelay, program: string, args: readonly string[], argv0 = program): Promise<number> {
-  if (ctx.uid === undefined) {
+  if (ctx.uid < 0) {
     const [{ withOneRunRelay }, { config }] = await Promise.all([import('../shared-relay/one-run.ts'), r.resolve()]);
     return withOneRunRelay(ctx, config, (kubeconfig) => runKubectl(ctx, program, args, environWith(ctx.env, { KUBECONFIG: kubeconfig }), argv0));
   }

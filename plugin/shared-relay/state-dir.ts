@@ -15,11 +15,11 @@ export function stateRoot(ctx: Pick<Ctx, 'env' | 'tmpDir' | 'uid'>): string {
   const xdg = ctx.env['XDG_RUNTIME_DIR'];
   // The spec: a relative path must be ignored. A missing folder (no login session) falls back too.
   if (xdg && isAbsolute(xdg) && isDirectory(xdg)) return privateFolder(join(xdg, 'kubectl-sock'), ctx.uid);
-  return privateFolder(join(ctx.tmpDir, `kubectl-sock-${ctx.uid ?? 'user'}`), ctx.uid);
+  return privateFolder(join(ctx.tmpDir, `kubectl-sock-${ctx.uid < 0 ? 'user' : ctx.uid}`), ctx.uid);
 }
 
 /** Makes (0700) or reuses a folder only this user may enter; one of a relay's folders, too. */
-export function privateFolder(path: string, uid: number | undefined): string {
+export function privateFolder(path: string, uid: number): string {
   try {
     mkdirSync(path, { mode: 0o700 });
   } catch (err) {
@@ -32,12 +32,12 @@ export function privateFolder(path: string, uid: number | undefined): string {
   return path;
 }
 
-/** Why a folder may not hold secrets, or undefined when it may. Windows has no owner or mode bits to check. */
-function unsafe(path: string, uid: number | undefined): string | undefined {
+/** Why a folder may not hold secrets, or undefined when it may. Windows (uid -1) has no owner or mode bits to check. */
+function unsafe(path: string, uid: number): string | undefined {
   const st = lstatSync(path);
   if (st.isSymbolicLink()) return 'it is a symbolic link';
   if (!st.isDirectory()) return 'it is not a folder';
-  if (uid === undefined) return undefined;
+  if (uid < 0) return undefined;
   if (st.uid !== uid) return `it is owned by uid ${st.uid}`;
   if ((st.mode & 0o077) !== 0) return `its mode is ${(st.mode & 0o777).toString(8).padStart(4, '0')}`;
   return undefined;

@@ -37,7 +37,6 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     uid: process.geteuid?.() ?? -1,
     execPath: '/nonexistent/kubectl-sock',
     tmpDir: tmpdir(),
-    uid: process.getuid?.(),
     execve: undefined,
     kill: (pid, signal) => process.kill(pid, signal),
     ...overrides,

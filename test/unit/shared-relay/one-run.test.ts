@@ -10,7 +10,7 @@ import { startFakeApiServer } from '../../helpers/fake-apiserver.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
 import { testCtx } from '../../helpers/context.ts';
 
-test('runWithRelay without a uid :: the program reaches the server through a one-run relay; status back; temp folder gone', async () => {
+test('runWithRelay without POSIX users (uid -1) :: the program reaches the server through a one-run relay; status back; temp folder gone', async () => {
   const dir = tempDir();
   const tmp = tempDir();
   const api = await startFakeApiServer({ unixSocket: join(dir, 'api.sock') });
@@ -26,7 +26,7 @@ test('runWithRelay without a uid :: the program reaches the server through a one
       'curl -s --cacert "$KUBECONFIG.ca" -H "Authorization: Bearer $token" "$server/api/v1/namespaces/default/pods/web" | grep -o \'"name":"web"\' > "$OUT"',
       'exit 3',
     ].join('\n'), { mode: 0o755 });
-    const { ctx } = testCtx({ uid: undefined, tmpDir: tmp, env: { PATH: process.env['PATH'], OUT: join(dir, 'out') } });
+    const { ctx } = testCtx({ uid: -1, tmpDir: tmp, env: { PATH: process.env['PATH'], OUT: join(dir, 'out') } });
     const resolve = async () => ({ config: await resolveClientConfig({ flags: { server: api.unixUrl }, env: {}, home: dir, cwd: dir }), via: undefined });
     const code = await runWithRelay(ctx, { flags: new Map(), persist: false, resolve }, program, []);
     assert.is(code, 3);
