@@ -49,9 +49,16 @@ export function relayProcesses(runtime = testRuntimeDir()): number[] {
   return found;
 }
 
-/** `kubectl sock relay stop --all` in the runtime folder. */
-export function stopAllRelays(env: Record<string, string> = {}): Promise<RunResult> {
-  return sock(['relay', 'stop', '--all'], { env });
+/**
+ * `kubectl sock relay stop --all` in the runtime folder, then waits for the
+ * relay processes to end (a stopped relay has closed its control socket; its
+ * process ends a moment later).
+ */
+export async function stopAllRelays(env: Record<string, string> = {}): Promise<RunResult> {
+  const r = await sock(['relay', 'stop', '--all'], { env });
+  const runtime = env['XDG_RUNTIME_DIR'] ?? testRuntimeDir();
+  await eventually('the stopped relays to end', () => relayProcesses(runtime).length === 0);
+  return r;
 }
 
 /** Waits until `check` holds (polling), or fails with `what`. */
