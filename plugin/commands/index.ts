@@ -4,6 +4,8 @@ import { versionCommand } from './version.ts';
 import { getCommand } from './get.ts';
 import { proxyCommand } from './proxy.ts';
 import { completionCommand } from './completion.ts';
+import { envCommand } from './env.ts';
+import { relayCommand } from './relay.ts';
 import { serveCommand } from './serve.ts';
 import { grantCommand } from './grant.ts';
 import { revokeCommand } from './revoke.ts';
@@ -11,5 +13,5 @@ import { grantsCommand } from './grants.ts';
 
 /** The commands kubectl sock implements itself, in help order. */
 export function nativeCommands(): CommandSpec[] {
-  return [getCommand, logsCommand, versionCommand, proxyCommand, serveCommand, grantCommand, revokeCommand, grantsCommand, completionCommand];
+  return [getCommand, logsCommand, versionCommand, proxyCommand, serveCommand, grantCommand, revokeCommand, grantsCommand, envCommand, relayCommand, completionCommand];
 }
