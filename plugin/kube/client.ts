@@ -49,8 +49,12 @@ export class KubeClient {
   /** Where plain GETs go without undici; null when the direct reader does not apply. */
   #direct: DirectTarget | null | undefined;
 
-  constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
+  /** Waits between retries; a seam for tests. */
+  readonly #sleep: RetryLoop['sleep'];
+
+  constructor(ctx: Ctx, config: RestConfig, klog: Klog, sleep?: RetryLoop['sleep']) {
     this.#ctx = ctx;
+    this.#sleep = sleep;
     this.config = config;
     this.#klog = klog;
     this.#auth = new Authenticator(ctx, config.credentials, config.impersonate);
@@ -73,7 +77,7 @@ export class KubeClient {
     const signal = deadline ? AbortSignal.any([this.#ctx.signal, deadline]) : this.#ctx.signal;
     const loop = {
       kind: req.retry ?? (req.query?.['watch'] === 'true' ? 'watch' : 'request'),
-      method, url, replayable: !isStream(req.body), klog: this.#klog, signal: this.#ctx.signal, deadline,
+      method, url, replayable: !isStream(req.body), klog: this.#klog, signal: this.#ctx.signal, deadline, sleep: this.#sleep,
     } satisfies RetryLoop;
     try {
       return await retrying(loop, async () => {

@@ -6,6 +6,7 @@ import { logRequest } from '../kube/request-log.ts';
 import { toConnectError } from '../transport/connect-error.ts';
 import type { Transport } from '../transport/dispatcher.ts';
 import type { Exchange } from './access-log.ts';
+import { isReplayable } from '../transport/kept-alive.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { goConnectionHeader, goError, klogLine, sendReply } from './responses.ts';
 import type { Upstream } from './upstream.ts';
@@ -19,7 +20,7 @@ export interface ForwardContext {
   now(): Date;
 }
 
-/** Whether a request carries a body (its stream cannot be sent twice, so it is never retried). */
+/** Whether a request carries a body (its stream cannot be sent twice, so it is never resent). */
 export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
@@ -56,10 +57,11 @@ export function failRequest(fc: ForwardContext, res: ServerResponse, x: Exchange
 /**
  * Sends one request upstream and streams the answer back as it arrives:
  * each chunk is written as soon as undici hands it over (a watch event or a
- * followed log line is never held back), with backpressure both ways. A
- * bodiless request is retried once on a fresh connection after a reused
- * connection failed before answering, and after a 401 when an exec plugin
- * can supply a new credential.
+ * followed log line is never held back), with backpressure both ways.
+ * Nothing is retried on the client's behalf, except where kubectl proxy's Go
+ * transport resends: once, on a fresh connection, a replayable request whose
+ * kept-alive connection the server closed before answering; and once after a
+ * 401 when an exec plugin can supply a new credential.
  */
 export function forward(fc: ForwardContext, req: IncomingMessage, res: ServerResponse, path: string, x: Exchange): void {
   let gone = false;
@@ -68,14 +70,17 @@ export function forward(fc: ForwardContext, req: IncomingMessage, res: ServerRes
     gone = !res.writableFinished;
     if (gone) current?.abort(new Error('the client went away'));
   });
+  const replayable = isReplayable(x.method, req.headers, hasBody(req));
   const body = hasBody(req);
   const attempt = async (retry: boolean): Promise<void> => {
     let t: Transport;
     let headers: string[];
+    let reused: boolean;
     try {
       // A retry takes a new connection: the idle ones may all have been closed together.
       const ready = await fc.upstream.prepare(retry);
       t = ready.transport;
+      reused = ready.reused;
       headers = upstreamHeaders(req, ready.credentials);
     } catch (err) {
       return failRequest(fc, res, x, err);
@@ -84,7 +89,8 @@ export function forward(fc: ForwardContext, req: IncomingMessage, res: ServerRes
     const url = `${fc.upstream.display}${path}`;
     if (fc.klog.level >= 7) logRequest(fc.klog, x.method, url, pairs(headers));
     const handler = new ResponseRelay(fc, res, x, t, url, {
-      canRetry: !retry && !body,
+      canResend: !retry && reused && replayable,
+      canRefresh: !retry && !body,
       retry: () => void attempt(true),
       onStart: (c) => (current = c),
     });
@@ -94,7 +100,10 @@ export function forward(fc: ForwardContext, req: IncomingMessage, res: ServerRes
 }
 
 interface RelayHooks {
-  canRetry: boolean;
+  /** Go's transport would resend this request if its connection turned out closed. */
+  canResend: boolean;
+  /** A 401 may be answered by running the exec plugin again and resending. */
+  canRefresh: boolean;
   retry(): void;
   onStart(c: Dispatcher.DispatchController): void;
 }
@@ -133,7 +142,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     if (klog.level >= 6) {
       klog.info(6, 'round_trippers.ts', `${this.#x.method} ${this.#url} ${status} ${STATUS_CODES[status] ?? ''} in ${Math.round(performance.now() - this.#x.started)} milliseconds`);
     }
-    if (status === 401 && this.#hooks.canRetry && this.#fc.upstream.refreshCredentials()) {
+    if (status === 401 && this.#hooks.canRefresh && this.#fc.upstream.refreshCredentials()) {
       this.#retrying = true;
       controller.abort(new Error('retrying with a new credential'));
       this.#hooks.retry();
@@ -191,8 +200,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     this.#fc.upstream.release(this.#t, false);
     if (this.#retrying || this.#res.destroyed) return;
     const code = (err as { code?: string }).code;
-    if (!this.#started && this.#hooks.canRetry && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')) {
-      // A kept-alive connection the server had just closed: Go's transport retries these too.
+    if (!this.#started && this.#hooks.canResend && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')) {
+      // A kept-alive connection the server had just closed (persistConn.shouldRetryRequest).
       this.#hooks.retry();
       return;
     }

@@ -23,6 +23,8 @@ export class Upstream {
   readonly #ctx: Ctx;
   readonly #klog: Klog;
   #idle: Transport[] = [];
+  /** Transports that have carried a request to its end. */
+  readonly #carried = new WeakSet<Transport>();
   readonly #all = new Set<Transport>();
   #closed = false;
   #pending: Promise<Record<string, string | string[]>> | undefined;
@@ -53,13 +55,18 @@ export class Upstream {
    * proxy builds its transport before listening, too).
    */
   async warmUp(): Promise<void> {
-    this.release(await this.acquire(), true);
+    // Idle, but not "reused": it has carried no request yet.
+    this.#idle.push((await this.acquire()).transport);
   }
 
-  /** A transport no other request is using; `fresh`: a new one, not an idle one. */
-  async acquire(fresh = false): Promise<Transport> {
+  /**
+   * A transport no other request is using; `fresh`: a new one, not an idle one.
+   * `reused`: it carried a request before (an idle one), which is when Go's
+   * transport resends a request its server closed before answering.
+   */
+  async acquire(fresh = false): Promise<{ transport: Transport; reused: boolean }> {
     const idle = fresh ? undefined : this.#idle.pop();
-    if (idle) return idle;
+    if (idle) return { transport: idle, reused: this.#carried.has(idle) };
     const clientCertificate = this.config.address.tls ? await this.auth.clientCertificate() : undefined;
     const t = await openTransport({
       address: this.config.address,
@@ -73,11 +80,12 @@ export class Upstream {
       throw new Error('the relay is shutting down');
     }
     this.#all.add(t);
-    return t;
+    return { transport: t, reused: false };
   }
 
   /** Gives a transport back after its request ended; a broken one is closed instead. */
   release(t: Transport, healthy: boolean): void {
+    if (healthy) this.#carried.add(t);
     if (healthy && !this.#closed && this.#idle.length < MAX_IDLE) {
       this.#idle.push(t);
       return;
@@ -111,9 +119,9 @@ export class Upstream {
    * In that order: a new connection may need the exec plugin's client
    * certificate, which the credential lookup has just cached.
    */
-  async prepare(fresh = false): Promise<{ transport: Transport; credentials: Record<string, string | string[]> }> {
+  async prepare(fresh = false): Promise<{ transport: Transport; reused: boolean; credentials: Record<string, string | string[]> }> {
     const credentials = await this.credentials();
-    return { transport: await this.acquire(fresh), credentials };
+    return { ...(await this.acquire(fresh)), credentials };
   }
 
   /** Tears every connection down, streams included. */
