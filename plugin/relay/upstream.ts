@@ -3,19 +3,25 @@ import type { Klog } from '../klog.ts';
 import { Authenticator } from '../kube/auth.ts';
 import type { RestConfig } from '../kube/client-config.ts';
 import { openTransport, type Transport } from '../transport/dispatcher.ts';
+import { proxyFor } from '../transport/proxy-env.ts';
+import type { ReadyRequest } from './engine.ts';
+import type { HttpEngine } from './engine-http.ts';
 
 /** Idle connections kept for reuse (client-go sets MaxIdleConnsPerHost to 25; the relay serves many clients). */
 const MAX_IDLE = 64;
 
 /**
- * The relay's side towards the API server: the same transport as every
- * kubectl-sock command (openTransport: TLS, client certificates, proxies,
- * socket addresses) and the same credentials (Authenticator: token, basic,
- * exec plugins, impersonation).
+ * The relay's side towards the API server: the same TLS options, client
+ * certificates, proxies and socket addresses as every kubectl-sock command,
+ * and the same credentials (Authenticator: token, basic, exec plugins,
+ * impersonation).
  *
- * openTransport gives one connection per Transport (pipelining 1), so a
- * relay keeps a pool of them: one per request in flight, so that a watch or a
- * followed log never holds up the requests behind it.
+ * Requests go through node:http (engine-http.ts) when nothing stands between
+ * the relay and the server, else through undici's openTransport
+ * (engine-undici.ts), as upgrades always do. openTransport gives one
+ * connection per Transport (pipelining 1), so the relay keeps a pool of them:
+ * one per request in flight, so that a watch or a followed log never holds up
+ * the requests behind it.
  */
 export class Upstream {
   readonly config: RestConfig;
@@ -28,6 +34,10 @@ export class Upstream {
   readonly #all = new Set<Transport>();
   #closed = false;
   #pending: Promise<Record<string, string | string[]>> | undefined;
+  /** The node:http engine, when no proxy stands between (undefined: not yet built; null: not used). */
+  #engine: Promise<HttpEngine> | null | undefined;
+  /** Engines given up after a credential refresh; their connections close with the relay. */
+  readonly #retired: Promise<HttpEngine>[] = [];
 
   constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
     this.#ctx = ctx;
@@ -55,8 +65,50 @@ export class Upstream {
    * proxy builds its transport before listening, too).
    */
   async warmUp(): Promise<void> {
+    const engine = this.#httpEngine();
+    if (engine) return void (await engine);
     // Idle, but not "reused": it has carried no request yet.
     this.#idle.push((await this.acquire()).transport);
+  }
+
+  /** The node:http engine, unless a proxy stands between (then undici's, which speaks to proxies). */
+  #httpEngine(): Promise<HttpEngine> | undefined {
+    if (this.#engine === undefined) {
+      let direct: boolean;
+      try {
+        direct = this.config.address.transport === 'unix' || !proxyFor(this.config.address, this.config.proxyUrl, this.#ctx.env);
+      } catch {
+        // A proxy setting that does not parse: openTransport reports it.
+        direct = false;
+      }
+      this.#engine = direct ? this.#newEngine() : null;
+    }
+    return this.#engine ?? undefined;
+  }
+
+  async #newEngine(): Promise<HttpEngine> {
+    const [{ HttpEngine }, clientCertificate] = await Promise.all([
+      import('./engine-http.ts'),
+      this.config.address.tls ? this.auth.clientCertificate() : undefined,
+    ]);
+    return new HttpEngine({ address: this.config.address, tls: this.config.tls, clientCertificate, maxIdle: MAX_IDLE });
+  }
+
+  /** What forwarding one request needs: its credentials, then an engine to send it with. */
+  async prepareForward(fresh: boolean): Promise<ReadyRequest> {
+    const credentials = await this.credentials();
+    const engine = this.#httpEngine();
+    if (engine) {
+      const e = await engine;
+      if (this.#closed) throw new Error('the relay is shutting down');
+      return { credentials, send: (req, sink) => e.send(req, sink, fresh), cancel: () => undefined };
+    }
+    const [{ sendOverUndici }, { transport, reused }] = await Promise.all([import('./engine-undici.ts'), this.acquire(fresh)]);
+    return {
+      credentials,
+      send: (req, sink) => sendOverUndici(transport, reused, (t, healthy) => this.release(t, healthy), req, sink),
+      cancel: () => this.release(transport, true, false),
+    };
   }
 
   /**
@@ -83,9 +135,9 @@ export class Upstream {
     return { transport: t, reused: false };
   }
 
-  /** Gives a transport back after its request ended; a broken one is closed instead. */
-  release(t: Transport, healthy: boolean): void {
-    if (healthy) this.#carried.add(t);
+  /** Gives a transport back after its request ended (`carried`: it was sent); a broken one is closed instead. */
+  release(t: Transport, healthy: boolean, carried = healthy): void {
+    if (carried) this.#carried.add(t);
     if (healthy && !this.#closed && this.#idle.length < MAX_IDLE) {
       this.#idle.push(t);
       return;
@@ -111,6 +163,11 @@ export class Upstream {
     if (!this.auth.refreshable) return false;
     this.#klog.info(4, 'upstream.ts', 'the API server answered 401: running the exec credential plugin again');
     this.auth.invalidate();
+    // The plugin may hand out a new client certificate: new connections take it.
+    if (this.config.address.tls && this.#engine) {
+      this.#retired.push(this.#engine);
+      this.#engine = undefined;
+    }
     return true;
   }
 
@@ -130,6 +187,10 @@ export class Upstream {
     const all = [...this.#all];
     this.#all.clear();
     this.#idle = [];
-    await Promise.all(all.map((t) => t.close().catch(() => undefined)));
+    const engines = [...this.#retired.splice(0), ...(this.#engine ? [this.#engine] : [])];
+    await Promise.all([
+      ...all.map((t) => t.close().catch(() => undefined)),
+      ...engines.map((e) => e.then((x) => x.close(), () => undefined)),
+    ]);
   }
 }

@@ -48,9 +48,7 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   const { address } = opts;
   const connect = address.tls ? tlsConnectOptions(opts) : undefined;
   if (address.transport === 'unix') {
-    // kubectl proxy's --accept-hosts admits "localhost" only; the Host header follows the origin.
-    const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
-    const origin = `${address.tls ? 'https' : 'http'}://${host}`;
+    const origin = `${address.tls ? 'https' : 'http'}://${hostHeader(address, opts.tls)}`;
     const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: client, origin, basePath: '', close: () => client.destroy() };
   }
@@ -66,8 +64,17 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   return { dispatcher: client, origin, basePath, close: () => client.destroy() };
 }
 
-/** The TLS options client-go's transport.TLSConfigFor would build. */
-function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
+/**
+ * The Host header requests carry: the URL's host, or for a socket "localhost"
+ * (kubectl proxy's --accept-hosts admits it) or the TLS server name.
+ */
+export function hostHeader(address: ServerAddress, tls: TlsConfig): string {
+  if (address.transport === 'tcp') return address.url.host;
+  return address.tls ? tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
+}
+
+/** The TLS options client-go's transport.TLSConfigFor would build (node:tls connect options). */
+export function tlsConnectOptions(opts: Pick<TransportOptions, 'address' | 'tls' | 'clientCertificate'>): Record<string, unknown> {
   const { tls } = opts;
   if (tls.insecure && (tls.caFile || tls.caData)) {
     throw new ConfigError('specifying a root certificates file with the insecure flag is not allowed');
