@@ -1,8 +1,9 @@
 /**
  * What the relay's forwarding needs from an HTTP client towards the API
  * server: send one request, then hear of its answer through a sink. Two
- * engines implement it: node:http's (engine-http.ts), for a server reached
- * directly, and undici's (engine-undici.ts), for one behind a proxy.
+ * engines implement it: the relay's own HTTP/1.1 client (engine-h1.ts), for
+ * a server reached directly, and undici (engine-undici.ts), for one behind a
+ * proxy.
  */
 import type { IncomingMessage } from 'node:http';
 

@@ -163,6 +163,7 @@ class ResponseRelay implements ResponseSink {
   }
 
   data(chunk: Buffer): void {
+    if (this.#retrying) return;
     this.#x.bytes += chunk.length;
     // The chunks parsed from what the upstream socket delivered in this turn of the event
     // loop (a kubelet's log arrives line by line) go out as one write. setImmediate runs

@@ -5,7 +5,7 @@ import type { RestConfig } from '../kube/client-config.ts';
 import { openTransport, type Transport } from '../transport/dispatcher.ts';
 import { proxyFor } from '../transport/proxy-env.ts';
 import type { ReadyRequest } from './engine.ts';
-import type { HttpEngine } from './engine-http.ts';
+import type { H1Engine } from './engine-h1.ts';
 
 /** Idle connections kept for reuse (client-go sets MaxIdleConnsPerHost to 25; the relay serves many clients). */
 const MAX_IDLE = 64;
@@ -16,7 +16,7 @@ const MAX_IDLE = 64;
  * and the same credentials (Authenticator: token, basic, exec plugins,
  * impersonation).
  *
- * Requests go through node:http (engine-http.ts) when nothing stands between
+ * Requests go through the relay's own HTTP/1.1 client (engine-h1.ts) when nothing stands between
  * the relay and the server, else through undici's openTransport
  * (engine-undici.ts), as upgrades always do. openTransport gives one
  * connection per Transport (pipelining 1), so the relay keeps a pool of them:
@@ -34,10 +34,10 @@ export class Upstream {
   readonly #all = new Set<Transport>();
   #closed = false;
   #pending: Promise<Record<string, string | string[]>> | undefined;
-  /** The node:http engine, when no proxy stands between (undefined: not yet built; null: not used). */
-  #engine: Promise<HttpEngine> | null | undefined;
+  /** The HTTP/1.1 engine, when no proxy stands between (undefined: not yet built; null: not used). */
+  #engine: Promise<H1Engine> | null | undefined;
   /** Engines given up after a credential refresh; their connections close with the relay. */
-  readonly #retired: Promise<HttpEngine>[] = [];
+  readonly #retired: Promise<H1Engine>[] = [];
 
   constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
     this.#ctx = ctx;
@@ -65,14 +65,14 @@ export class Upstream {
    * proxy builds its transport before listening, too).
    */
   async warmUp(): Promise<void> {
-    const engine = this.#httpEngine();
+    const engine = this.#h1Engine();
     if (engine) return void (await engine);
     // Idle, but not "reused": it has carried no request yet.
     this.#idle.push((await this.acquire()).transport);
   }
 
-  /** The node:http engine, unless a proxy stands between (then undici's, which speaks to proxies). */
-  #httpEngine(): Promise<HttpEngine> | undefined {
+  /** The HTTP/1.1 engine, unless a proxy stands between (then undici's, which speaks to proxies). */
+  #h1Engine(): Promise<H1Engine> | undefined {
     if (this.#engine === undefined) {
       let direct: boolean;
       try {
@@ -86,18 +86,18 @@ export class Upstream {
     return this.#engine ?? undefined;
   }
 
-  async #newEngine(): Promise<HttpEngine> {
-    const [{ HttpEngine }, clientCertificate] = await Promise.all([
-      import('./engine-http.ts'),
+  async #newEngine(): Promise<H1Engine> {
+    const [{ H1Engine }, clientCertificate] = await Promise.all([
+      import('./engine-h1.ts'),
       this.config.address.tls ? this.auth.clientCertificate() : undefined,
     ]);
-    return new HttpEngine({ address: this.config.address, tls: this.config.tls, clientCertificate, maxIdle: MAX_IDLE });
+    return new H1Engine({ address: this.config.address, tls: this.config.tls, clientCertificate, maxIdle: MAX_IDLE });
   }
 
   /** What forwarding one request needs: its credentials, then an engine to send it with. */
   async prepareForward(fresh: boolean): Promise<ReadyRequest> {
     const credentials = await this.credentials();
-    const engine = this.#httpEngine();
+    const engine = this.#h1Engine();
     if (engine) {
       const e = await engine;
       if (this.#closed) throw new Error('the relay is shutting down');
