@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Ctx } from '../context.ts';
 import type { Klog } from '../klog.ts';
 import { Authenticator } from '../kube/auth.ts';
@@ -6,6 +7,24 @@ import { openTransport, type Transport } from '../transport/dispatcher.ts';
 import { proxyFor } from '../transport/proxy-env.ts';
 import type { ReadyRequest } from './engine.ts';
 import type { H1Engine } from './engine-h1.ts';
+
+/**
+ * A relay runs for hours and mostly waits, and V8 sizes itself for a
+ * program in a hurry: its optimising compilers take on the request path
+ * within the first few hundred requests, and its young generation doubles
+ * whenever much survives a scavenge; the code, the compilers' memory and the
+ * larger heap all stay. For a relay, V8's invocation counts are ten times
+ * higher (hot code is still optimised, once traffic is sustained) and the
+ * young generation keeps its size. A proxy held 71 MiB after 300 GETs with
+ * V8's defaults, 62 MiB with these. Process-wide, for commands that relay.
+ */
+function tuneForLongRuns(): void {
+  setFlagsFromString('--invocation-count-for-maglev=4000');
+  setFlagsFromString('--invocation-count-for-maglev-osr=1000');
+  setFlagsFromString('--invocation-count-for-turbofan=30000');
+  setFlagsFromString('--invocation-count-for-osr=5000');
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
 
 /** Idle connections kept for reuse (client-go sets MaxIdleConnsPerHost to 25; the relay serves many clients). */
 const MAX_IDLE = 64;
@@ -43,6 +62,7 @@ export class Upstream {
     this.#ctx = ctx;
     this.#klog = klog;
     this.config = config;
+    tuneForLongRuns();
     this.auth = new Authenticator(ctx, config.credentials, config.impersonate);
     if (config.credentialsDropped) {
       klog.info(4, 'upstream.ts', `not sending credentials to ${config.address.display}: the transport is not TLS (client-go sends auth only over https)`);
