@@ -17,7 +17,7 @@ import { evictFromPageCache, recordResult } from './bench/results.ts';
 import { memoryOf, nodeFloor, sequentialGets, type Memory } from './bench/proxy-memory.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const BINARY = join(ROOT, 'dist', 'kubectl-sock');
+const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
 const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const POD_PATH = '/api/v1/namespaces/default/pods/bench';
 const LOG_PATH = '/api/v1/namespaces/default/pods/bench/log';
