@@ -17,7 +17,7 @@ $(STAMP): package.json package-lock.json
 
 deps: $(STAMP)
 
-SOURCES := $(shell find plugin -name '*.ts') scripts/build.mjs scripts/package.mjs tsconfig.json
+SOURCES := $(shell find plugin -name '*.ts') scripts/build.mjs scripts/package.mjs scripts/pkg-sea.ts tsconfig.json
 
 typecheck: deps
 	$(TSC) -p tsconfig.json

@@ -1,10 +1,12 @@
 import { cac, type CAC } from 'cac';
 import type { Ctx } from './context.ts';
-import { formatError, InterruptedError, UsageError } from './errors.ts';
+import { formatError, InterruptedError, PluginHandlerError, UsageError } from './errors.ts';
 import type { CommandSpec, Invocation } from './cli/command.ts';
 import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
 import { globalFlags, helpFlag } from './cli/global-flags.ts';
 import { commandHelp, optionsHelp, rootHelp } from './cli/help.ts';
+import { route } from './cli/route.ts';
+import { interruptedStatus } from './cli/interrupt.ts';
 import { nativeCommands } from './commands/index.ts';
 
 const PROGRAM = 'kubectl sock';
@@ -41,7 +43,7 @@ export async function run(argv: readonly string[], ctx: Ctx): Promise<number> {
     return await dispatch(argv, ctx);
   } catch (err) {
     // Whatever a signal cut short (an aborted request, a closed stream) ends as the signal, silently.
-    return reportError(ctx.signal.aborted ? new InterruptedError(ctx.signal.reason) : err, ctx);
+    return reportError(ctx.signal.aborted ? new InterruptedError(ctx.signal.reason, interruptedStatus(ctx.signal)) : err, ctx);
   }
 }
 
@@ -54,10 +56,15 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
     return runCompletionRequest(ctx, argv, specs, globals);
   }
   const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
-  const passthrough = passthroughArgs(argv, globals, byName);
-  if (passthrough) {
+  const r = route({ argv, globals, natives: byName, path: ctx.env['PATH'] ?? '' });
+  if (r.kind === 'flags-first') throw new PluginHandlerError(`flags cannot be placed before plugin name: ${r.arg}`);
+  if (r.kind === 'kubectl' && !r.relay) {
+    const { runLocalKubectl } = await import('./commands/local-kubectl.ts');
+    return runLocalKubectl(ctx, r.args);
+  }
+  if (r.kind === 'kubectl') {
     const { completePassthrough, runPassthrough } = await import('./commands/passthrough.ts');
-    return runPassthrough(ctx, completePassthrough(passthrough, globals));
+    return runPassthrough(ctx, completePassthrough(r.args, globals));
   }
   const cli = cac(PROGRAM);
   usePflagParsing(cli, (name) => [...globals, ...(name ? (byName.get(name)?.flags ?? []) : [])]);
@@ -75,25 +82,6 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
   return runWithoutCommand(ctx, [...cli.args], cli.options as unknown as ParseResult, globals, specs);
 }
 
-/**
- * The arguments for real kubectl when the verb is not one of ours
- * (`kubectl sock describe pod x`), or everything after a leading `--`
- * (`kubectl sock -- get pods` forces kubectl's own get). The verb is found as
- * cobra finds it: the first argument that is not a global flag or its value.
- */
-function passthroughArgs(argv: readonly string[], globals: FlagDef[], natives: Map<string, CommandSpec>): readonly string[] | undefined {
-  const { positionals, dashAt } = parseFlags(argv, globals, true);
-  const verb = positionals[0];
-  if (verb === undefined) return undefined;
-  if (dashAt === 0) {
-    // `kubectl sock [global flags] -- ARGS`: everything goes to kubectl, minus that `--`.
-    const at = argv.indexOf('--');
-    return [...argv.slice(0, at), ...argv.slice(at + 1)];
-  }
-  if (natives.has(verb) || verb === 'options' || verb === 'help') return undefined;
-  return argv;
-}
-
 function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
   const commandPath = `${PROGRAM} ${spec.name}`;
   if (options[FAILED]) throw withCommand(options[FAILED], commandPath);
@@ -107,10 +95,14 @@ function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResul
   return spec.run(ctx, inv);
 }
 
-/** No native command and no passthrough: `options`, or the root help (kubectl sock alone, help, --help). */
+/**
+ * No native command and no passthrough: `options`, `help [COMMAND]` (cobra's help
+ * command, for our own commands), or the root help (kubectl sock alone, --help).
+ */
 function runWithoutCommand(ctx: Ctx, args: string[], options: ParseResult, globals: FlagDef[], specs: CommandSpec[]): number {
   if (options[FAILED]) throw withCommand(options[FAILED], PROGRAM);
-  ctx.streams.out.write(args[0] === 'options' ? optionsHelp(globals) : rootHelp(specs));
+  const topic = args[0] === 'help' ? specs.find((s) => s.name === args[1] || s.aliases?.includes(args[1] ?? '')) : undefined;
+  ctx.streams.out.write(args[0] === 'options' ? optionsHelp(globals) : topic ? commandHelp(topic) : rootHelp(specs));
   return 0;
 }
 

@@ -41,6 +41,22 @@ export class ConfigError extends SockError {
   }
 }
 
+/**
+ * A server address kubectl-sock cannot use (its own forms: unix://, tcp://, a
+ * bare path). kubectl has no words for these, so they are always kubectl-sock's.
+ */
+export class AddressError extends ConfigError {}
+
+/**
+ * What kubectl's plugin handler refuses before any command runs (`kubectl -A get
+ * pods`); kubectl prints it as cobra does, "Error: …" (cmd.go).
+ */
+export class PluginHandlerError extends SockError {
+  constructor(message: string) {
+    super('E_PLUGIN_HANDLER', message);
+  }
+}
+
 /** A metav1.Status (or a non-Status error body) returned by the server. */
 export class ApiError extends SockError {
   readonly status: number;
@@ -96,8 +112,9 @@ export class ExitError extends SockError {
  * name as reason): nothing to print; 130/143 as a shell reports a signal death.
  */
 export class InterruptedError extends SockError {
-  constructor(signal: unknown) {
-    super('E_INTERRUPTED', '', signal === 'SIGTERM' ? 143 : 130);
+  /** `exitCode`: 1 under kubectl's interrupt handler (see cli/interrupt.ts). */
+  constructor(signal: unknown, exitCode = signal === 'SIGTERM' ? 143 : 130) {
+    super('E_INTERRUPTED', '', exitCode);
   }
 }
 
@@ -120,6 +137,7 @@ export function formatError(err: unknown): { text: string; exitCode: number } {
     return { text: `${msg}\n${see}`, exitCode: 1 };
   }
   if (err instanceof ConfigError && err.invalidConfiguration) return { text: `Error in configuration: ${err.message}`, exitCode: 1 };
+  if (err instanceof PluginHandlerError) return { text: `Error: ${err.message}`, exitCode: 1 };
   if (err instanceof ApiError) return { text: standardApiMessage(err), exitCode: 1 };
   if (err instanceof ConnectError) return { text: connectMessage(err), exitCode: 1 };
   if (err instanceof SockError) return { text: prefixError(err.message), exitCode: err.exitCode };

@@ -26,6 +26,7 @@ function nodeCtx(signal: AbortSignal): Ctx {
     now: () => new Date(),
     spawn: (command, args, options) => process.getBuiltinModule('node:child_process').spawn(command, args, options),
     pid: process.pid,
+    uid: process.geteuid?.() ?? -1,
     execPath: process.execPath,
     tmpDir: tmpdir(),
   };
@@ -43,11 +44,12 @@ function main(): void {
       controller.abort(sig);
     });
   }
-  // A closed stdout (`| head`) ends the command quietly, as kubectl does.
+  // A closed stdout (`| head`) ends the command quietly, as kubectl, which dies of SIGPIPE
+  // there: a shell sees 141 (128 + SIGPIPE), and `set -o pipefail` scripts notice.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') {
       controller.abort();
-      process.exitCode = 0;
+      process.exitCode = 141;
       process.exit();
     }
   });

@@ -56,7 +56,7 @@ await build({
   entryPoints: ['plugin/main.ts'],
   bundle: true,
   platform: 'node',
-  target: 'node24',
+  target: 'node26',
   format: 'cjs',
   outfile: 'dist/kubectl-sock.cjs',
   legalComments: 'none',

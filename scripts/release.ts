@@ -1,9 +1,11 @@
 // `make release`: for every platform, an archive with the binary,
 // kubectl_complete-sock and LICENSE; their sha256 sums; and the krew manifest
 // that installs them. linux/amd64 is `make build`'s binary; the others are
-// cross-built from the same bundle (scripts/release/cross-build.ts).
+// cross-built from the same bundle (scripts/release/cross-build.ts), and the
+// darwin ones signed ad hoc (release/macho-sign.ts) and checked by an
+// independent verifier (release/macho-verify.ts) before they are archived.
 //
-//   node_modules/.bin/node scripts/release.ts [--out DIR] [--platforms linux/amd64,linux/arm64,windows/amd64]
+//   node_modules/.bin/node scripts/release.ts [--out DIR] [--platforms linux/amd64,linux/arm64,windows/amd64,darwin/amd64,darwin/arm64]
 //
 // Environment: RELEASE_URL_BASE (the download folder the manifest points at),
 // SOURCE_DATE_EPOCH (archive mtimes; default: the commit's time),
@@ -12,10 +14,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { archiveName, platformName, selectPlatforms, type Platform } from './release/platforms.ts';
+import { CODESIGN_IDENTIFIER, archiveName, machCpu, platformName, selectPlatforms, type Platform } from './release/platforms.ts';
 import { cacheRoot, fetchRuntime } from './release/node-runtime.ts';
 import { crossBuild } from './release/cross-build.ts';
 import { inspectExecutable } from './release/executable-format.ts';
+import { adhocSignFile } from './release/macho-sign.ts';
+import { verifyMachORelease } from './release/macho-verify.ts';
 import { stage, writeTarGz, writeZip, type ArchiveEntry } from './release/archive.ts';
 import { sha256File, sha256sums } from './release/checksums.ts';
 import { COMPLETION_SCRIPT, defaultUrlBase, renderKrewManifest, type ManifestPlatform } from './release/krew-manifest.ts';
@@ -76,10 +80,13 @@ async function buildBinaries(chosen: readonly Platform[], dir: string): Promise<
     output: join(dir, 'bin', `${platform.os}-${platform.arch}`, platform.binary),
   }));
   await crossBuild(bundle, targets, nodeVersion, join(build, 'release-pkg-home'));
+  // pkg signs macOS targets only when asked (its `signature` option, which runs codesign or ldid); it is not asked,
+  // and each darwin binary is signed ad hoc here instead, after the blob is in.
+  for (const t of targets) if (machCpu(t.platform.format)) adhocSignFile(t.output, CODESIGN_IDENTIFIER);
   return new Map(targets.map((t) => [t.platform, t.output]));
 }
 
-/** A binary that cannot be run here is checked by its header, its SEA fuse and its build stamp. */
+/** A binary that cannot be run here is checked by its header, its SEA fuse and its build stamp; a Mach-O by its signature too. */
 function checkBinary(p: Platform, binary: string): void {
   const bytes = readFileSync(binary);
   const info = inspectExecutable(bytes);
@@ -87,6 +94,15 @@ function checkBinary(p: Platform, binary: string): void {
   if (info.format !== p.format) problems.push(`is ${info.format}, not ${p.format}`);
   if (!info.sea) problems.push('has no SEA blob (its fuse is off)');
   if (info.peSigned) problems.push("still carries the Node runtime's signature, which the blob invalidated");
+  const cpu = machCpu(p.format);
+  if (cpu) {
+    try {
+      const r = verifyMachORelease(bytes, { cpu, identifier: CODESIGN_IDENTIFIER });
+      console.error(`release: ${platformName(p)} signature verified: ${r.identifier}, ${r.pages} page hashes up to ${r.codeLimit}, ${r.cpu}, SEA blob ${r.seaBlobSize} bytes`);
+    } catch (e) {
+      problems.push(`fails the Mach-O check: ${(e as Error).message}`);
+    }
+  }
   for (const s of [stamp.gitVersion, stamp.gitCommit, stamp.buildDate]) {
     if (!bytes.includes(JSON.stringify(s), 0, 'latin1')) problems.push(`lacks the build stamp ${s}`);
   }

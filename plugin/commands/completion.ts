@@ -29,13 +29,20 @@ const EXAMPLES = `  # Load the kubectl-sock completion code for bash into the cu
   # Load the kubectl-sock completion code for fish into the current shell
   kubectl-sock completion fish | source
   # To load completions for each session, execute once:
-  kubectl-sock completion fish > ~/.config/fish/completions/kubectl-sock.fish`;
+  kubectl-sock completion fish > ~/.config/fish/completions/kubectl-sock.fish
+  
+  # Load the kubectl-sock completion code for powershell into the current shell
+  kubectl-sock completion powershell | Out-String | Invoke-Expression
+  # Set the kubectl-sock completion code for powershell to run on startup
+  ## Save completion code to a script and execute in the profile
+  kubectl-sock completion powershell > $HOME\\.kube\\completion.ps1
+  Add-Content $PROFILE "$HOME\\.kube\\completion.ps1"`;
 
 /** `kubectl sock completion SHELL`: the script that completes `kubectl-sock …` (kubectl sock … completes through kubectl_complete-sock). */
 export const completionCommand: CommandSpec = {
   name: 'completion',
-  short: 'Output shell completion code for the specified shell (bash, zsh, or fish)',
-  long: `Output shell completion code for the specified shell (bash, zsh, or fish). The shell code must be evaluated to provide interactive completion of kubectl-sock commands.  This can be done by sourcing it from the .bash_profile.
+  short: 'Output shell completion code for the specified shell (bash, zsh, fish, or powershell)',
+  long: `Output shell completion code for the specified shell (bash, zsh, fish, or powershell). The shell code must be evaluated to provide interactive completion of kubectl-sock commands.  This can be done by sourcing it from the .bash_profile.
 
  "kubectl sock …" is completed by kubectl itself (1.26 or later) when the kubectl_complete-sock executable is on the PATH beside kubectl-sock; no script is needed for it.`,
   examples: EXAMPLES,

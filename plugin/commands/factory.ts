@@ -6,6 +6,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { ApiResource, Discovery } from '../kube/discovery.ts';
 import type { LogsClient } from '../kube/logs/logs-client.ts';
 import { newKlog, type Klog } from '../klog.ts';
+import { ApiError, ConnectError } from '../errors.ts';
 
 /**
  * What every command gets from the global flags: the -v logger and, on
@@ -24,11 +25,29 @@ export interface Factory {
    * missing from cached discovery refetches once, as kubectl's cached discovery client does.
    */
   resourceType(name: string): Promise<ApiResource>;
+  /**
+   * A command that looks its object up before any discovery (logs POD) failed:
+   * the error as kubectl, which discovers first, would have met it (see
+   * asColdDiscoveryFailure); unchanged when discovery is cached.
+   */
+  asDiscoveryFailure(err: unknown): Promise<unknown>;
   /** Closes what client() opened. Commands call it in `finally`. */
   close(): Promise<void>;
 }
 
-export function newFactory(ctx: Ctx, inv: Invocation): Factory {
+/** How a command meets its configuration, as the kubectl command it stands for. */
+export interface FactoryOptions {
+  /** It asks for the namespace before building a client (get, logs): see selectConfig. */
+  namespaceFirst?: boolean;
+  /**
+   * How many "couldn't get current server API group list" E lines kubectl prints
+   * when discovery fails with no cache (its discovery is retried that many
+   * times on the way to the error): 0 for commands that do not discover.
+   */
+  discoveryAttempts?: number;
+}
+
+export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {}): Factory {
   const klog = newKlog(flagInt(inv, 'v', 0), ctx.streams.errOut, () => ctx.now(), ctx.pid);
   const kubeFlags = kubeFlagsOf(inv);
   let config: Promise<RestConfig> | undefined;
@@ -36,8 +55,9 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
   let discovery: Promise<Discovery & { fromCache: boolean }> | undefined;
   const restConfig = () => {
     config ??= import('../kube/client-config.ts').then(async (m) => {
-      const c = await m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
+      const c = await m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd, namespaceFirst: opts.namespaceFirst });
       klog.info(6, 'loader.ts', `Config loaded from ${describeSource(kubeFlags, ctx)}`);
+      if (flagBool(inv, 'match-server-version')) await matchServerVersion(ctx, c, klog);
       return c;
     });
     return config;
@@ -49,7 +69,12 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
   const cacheDir = flagString(inv, 'cache-dir') || ctx.env['KUBECACHEDIR'] || `${ctx.home}/.kube/cache`;
   const discover = async (fresh: boolean) => {
     const [c, m] = await Promise.all([getClient(), import('../kube/discovery.ts')]);
-    return m.discover({ client: c, cacheDir, now: () => ctx.now(), fresh });
+    try {
+      return await m.discover({ client: c, cacheDir, now: () => ctx.now(), fresh });
+    } catch (err) {
+      if (!fresh && opts.discoveryAttempts) (await import('../kube/discovery-errors.ts')).logDiscoveryFailure(klog, c.config.address, err, opts.discoveryAttempts);
+      throw err;
+    }
   };
   return {
     klog,
@@ -71,10 +96,29 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
       }
       return resolveResourceType(name, d);
     },
+    async asDiscoveryFailure(err) {
+      if (!opts.discoveryAttempts || !(err instanceof ConnectError || (err instanceof ApiError && err.status === 401))) return err;
+      const [config, d, m] = await Promise.all([restConfig(), import('../kube/discovery.ts'), import('../kube/discovery-errors.ts')]);
+      if (d.discoveryCached(cacheDir, config.address, ctx.now())) return err;
+      return m.asColdDiscoveryFailure(klog, config.address, err, opts.discoveryAttempts);
+    },
     async close() {
       if (client) await (await client.catch(() => undefined))?.close();
     },
   };
+}
+
+/** --match-server-version: checked once, when the configuration is first asked for (kubectl's MatchVersionFlags). */
+async function matchServerVersion(ctx: Ctx, config: RestConfig, klog: Klog): Promise<void> {
+  const [{ KubeClient }, m, { clientVersionInfo }] = await Promise.all([
+    import('../kube/client.ts'), import('../kube/server-version.ts'), import('./version.ts'),
+  ]);
+  const client = new KubeClient(ctx, config, klog);
+  try {
+    await m.matchServerVersion(client, clientVersionInfo());
+  } finally {
+    await client.close();
+  }
 }
 
 function describeSource(flags: KubeFlags, ctx: Ctx): string {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { SockError, UsageError } from '../errors.ts';
-import { flagBool, flagGiven, flagInt, flagList, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
+import { flagBool, flagInt, flagList, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { newFactory, type Factory } from './factory.ts';
 import type { GetOptions } from '../kube/get/options.ts';
@@ -38,9 +38,6 @@ export async function completeGet(ctx: Ctx, inv: Invocation, f: Factory): Promis
 }
 
 function optionsFromFlags(inv: Invocation): GetOptions {
-  for (const name of ['filename', 'kustomize', 'recursive']) {
-    if (flagGiven(inv, name)) throw new SockError('E_UNSUPPORTED', `--${name} is not supported by kubectl sock get; use kubectl get --${name} with kubectl sock proxy`);
-  }
   return {
     args: inv.args,
     namespace: '',
@@ -69,6 +66,16 @@ function optionsFromFlags(inv: Invocation): GetOptions {
   };
 }
 
+/**
+ * How often kubectl get's REST mapper tries discovery before failing with no
+ * cache (measured on kubectl 1.33): four times for TYPE/NAME arguments, and
+ * one more per type in a TYPE[,TYPE…] argument.
+ */
+function discoveryAttempts(args: readonly string[]): number {
+  const first = args[0] ?? '';
+  return first.includes('/') ? 4 : 4 + first.split(',').length;
+}
+
 /** validate (kubectl GetOptions.Validate): flag combinations kubectl refuses. Pure. */
 export function validateGet(o: GetOptions): void {
   if (o.raw) {
@@ -92,15 +99,15 @@ const flags: FlagDef[] = [
   { name: 'allow-missing-template-keys', kind: 'bool', defValue: 'true', usage: 'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.' },
   { name: 'chunk-size', kind: 'int', defValue: '500', usage: 'Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.' },
   { name: 'field-selector', kind: 'string', usage: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type." },
-  { name: 'filename', short: 'f', kind: 'stringSlice', hidden: true, usage: 'Not supported by kubectl sock.' },
+  { name: 'filename', short: 'f', kind: 'stringSlice', hidden: true, usage: 'Read by the real kubectl, through the relay (cli/route.ts sends get -f/-k/-R there).' },
   { name: 'ignore-not-found', kind: 'bool', usage: 'If the requested object does not exist the command will return exit code 0.' },
-  { name: 'kustomize', short: 'k', kind: 'string', hidden: true, usage: 'Not supported by kubectl sock.' },
+  { name: 'kustomize', short: 'k', kind: 'string', hidden: true, usage: 'Read by the real kubectl, through the relay (cli/route.ts sends get -f/-k/-R there).' },
   { name: 'label-columns', short: 'L', kind: 'stringSlice', usage: 'Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...' },
   { name: 'no-headers', kind: 'bool', usage: "When using the default or custom-column output format, don't print headers (default print headers)." },
   { name: 'output', short: 'o', kind: 'string', usage: 'Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], golang template [http://golang.org/pkg/text/template/#pkg-overview] and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].' },
   { name: 'output-watch-events', kind: 'bool', usage: 'Output watch event objects when --watch or --watch-only is used. Existing objects are output as initial ADDED events.' },
   { name: 'raw', kind: 'string', usage: 'Raw URI to request from the server.  Uses the transport specified by the kubeconfig file.' },
-  { name: 'recursive', short: 'R', kind: 'bool', hidden: true, usage: 'Not supported by kubectl sock.' },
+  { name: 'recursive', short: 'R', kind: 'bool', hidden: true, usage: 'Read by the real kubectl, through the relay (cli/route.ts sends get -f/-k/-R there).' },
   { name: 'selector', short: 'l', kind: 'string', usage: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints." },
   { name: 'server-print', kind: 'bool', defValue: 'true', usage: 'If true, have the server return the appropriate table output. Supports extension APIs and CRDs.' },
   { name: 'show-kind', kind: 'bool', usage: 'If present, list the resource type for the requested object(s).' },
@@ -142,7 +149,7 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
   usage: 'get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]',
   flags,
   async run(ctx, inv) {
-    const f = newFactory(ctx, inv);
+    const f = newFactory(ctx, inv, { namespaceFirst: true, discoveryAttempts: discoveryAttempts(inv.args) });
     try {
       const o = await completeGet(ctx, inv, f);
       validateGet(o);

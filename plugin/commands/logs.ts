@@ -5,6 +5,7 @@ import { parseGoDuration } from '../cli/duration.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import type { LogsOptions } from '../kube/logs/options.ts';
 import { logsClient, newFactory, type Factory } from './factory.ts';
+import { enterInterruptHandler } from '../cli/interrupt.ts';
 
 /** kubectl's logsUsageStr and the error for a missing name (kubectl pkg/cmd/logs/logs.go). */
 const LOGS_USAGE = 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]';
@@ -63,7 +64,8 @@ export async function completeLogs(inv: Invocation, f: Factory): Promise<LogsOpt
  * combination, as kubectl does; the lookup sits between the two for that reason.
  */
 async function runLogsCommand(ctx: Ctx, inv: Invocation): Promise<number> {
-  const f = newFactory(ctx, inv);
+  // kubectl logs asks for the namespace first, and its discovery is tried four times before it fails.
+  const f = newFactory(ctx, inv, { namespaceFirst: true, discoveryAttempts: 4 });
   let skipVerifyGiven = false;
   try {
     const o = await completeLogs(inv, f);
@@ -81,8 +83,11 @@ async function runLogsCommand(ctx: Ctx, inv: Invocation): Promise<number> {
       signal: ctx.signal,
       now: () => ctx.now().getTime(),
     };
-    const src = await lookupLogSource(env, o);
+    const src = await lookupLogSource(env, o).catch(async (err: unknown) => Promise.reject(await f.asDiscoveryFailure(err)));
     validateLogsOptions(o);
+    // kubectl reads logs under its interrupt handler, once the pod is found (measured: a signal
+    // while the log request waits, or mid-stream, ends it with status 1; before, it dies of it).
+    enterInterruptHandler(ctx.signal);
     const result = await runLogs(env, o, src);
     if (result.backendTlsError && !skipVerifyGiven) ctx.streams.errOut.write(`${BACKEND_TLS_HINT}\n`);
     return 0;

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
+import { AddressError, ConfigError, InterruptedError } from '../errors.ts';
 import { splitPassthroughArgs } from '../passthrough/args.ts';
 import { newFactory } from './factory.ts';
 
@@ -10,6 +11,8 @@ import { newFactory } from './factory.ts';
 export interface PassthroughOptions {
   /** The arguments for kubectl, unchanged but for the connection flags. */
   args: string[];
+  /** The command line as the user typed it, for kubectl run alone (with no relay). */
+  original: readonly string[];
   invocation: Invocation;
 }
 
@@ -23,7 +26,7 @@ export function completePassthrough(argv: readonly string[], globals: readonly F
   // -n stays in kubectl's arguments too; the relay's kubeconfig names the same namespace.
   const ns = namespaceOf(forward);
   if (ns !== undefined) flags.set('namespace', ns);
-  return { args: forward, invocation: { commandPath: 'kubectl sock', args: [], flags, dashAt: -1 } };
+  return { args: forward, original: argv, invocation: { commandPath: 'kubectl sock', args: [], flags, dashAt: -1 } };
 }
 
 function namespaceOf(args: readonly string[]): string | undefined {
@@ -47,16 +50,39 @@ function namespaceOf(args: readonly string[]): string | undefined {
  */
 export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
   const f = newFactory(ctx, o.invocation);
-  const [{ findRealKubectl }, { writeRelayKubeconfig }, { selfSignedCertificate }, { runKubectl }, { Upstream }, { startRelay }, { noAccessLog }] =
+  const [{ findRealKubectl }, { writeRelayKubeconfig }, { selfSignedCertificate }, { runKubectl }, { Upstream }, { startRelay }, { noAccessLog }, reach, { runLocalKubectl }] =
     await Promise.all([
       import('../passthrough/kubectl-path.ts'), import('../passthrough/temp-kubeconfig.ts'), import('../passthrough/self-signed.ts'),
       import('../passthrough/run-kubectl.ts'), import('../relay/upstream.ts'), import('../relay/server.ts'), import('../relay/access-log.ts'),
+      import('../passthrough/reachable.ts'), import('./local-kubectl.ts'),
     ]);
   const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
-  const config = await f.restConfig();
+  let config;
+  try {
+    config = await f.restConfig();
+  } catch (err) {
+    // A kubeconfig kubectl refuses: kubectl, on the user's own arguments, says so in its words
+    // (which vary by verb: "Error in configuration: …" or "context … does not exist").
+    if (err instanceof ConfigError && !(err instanceof AddressError)) return runLocalKubectl(ctx, o.original);
+    throw err;
+  }
+  const held = reach.holdStream(ctx.streams.errOut);
+  const upstream = new Upstream({ ...ctx, streams: Object.create(ctx.streams, { errOut: { value: held.stream } }) as Ctx['streams'] }, config, f.klog);
+  try {
+    if (!reach.mayWorkOffline(o.args)) await reach.checkReachable(ctx, upstream);
+    held.release();
+  } catch (err) {
+    if (reach.kubectlReaches(config.address) && !(err instanceof InterruptedError)) {
+      held.discard();
+      await upstream.close();
+      return runLocalKubectl(ctx, o.original);
+    }
+    held.release();
+    await upstream.close();
+    throw err;
+  }
   const token = randomBytes(32).toString('base64url');
   const tls = selfSignedCertificate(ctx.now());
-  const upstream = new Upstream(ctx, config, f.klog);
   // kubectl reports a failed round trip itself (the relay answers 500 with Go's error text), so
   // kubectl proxy's "Error while proxying request" line would say it twice; the relay's own lines go nowhere.
   const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
@@ -70,7 +96,9 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
   };
   const relay = await startRelay(relayCtx, upstream, f.klog, {
     listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
-    rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: '', bearerToken: token },
+    // The server URL's own path (https://host/k8s/clusters/c-x, kubectl proxy --api-prefix) goes before
+    // every path kubectl asks for, as client-go puts it before every request.
+    rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: config.address.transport === 'tcp' ? config.address.basePath : '', bearerToken: token },
     maxConnections: 0,
     keepaliveMs: 0,
     expireAfterMs: 0,

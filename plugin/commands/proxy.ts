@@ -1,5 +1,6 @@
+import { resolve as resolvePath } from 'node:path';
 import type { Ctx } from '../context.ts';
-import { InterruptedError, UsageError } from '../errors.ts';
+import { InterruptedError, SockError, UsageError } from '../errors.ts';
 import { flagBool, flagInt, flagString, type CommandSpec, type Invocation } from '../cli/command.ts';
 import { formatGoDuration, parseGoDuration } from '../cli/duration.ts';
 import type { FlagDef } from '../cli/flags.ts';
@@ -28,6 +29,9 @@ export interface ProxyOptions {
   readOnly: boolean;
   accessLog: string;
   maxConnections: number;
+  /** --www, and --www-prefix with its trailing slash. */
+  www: string;
+  wwwPrefix: string;
 }
 
 /** complete: flags to options (kubectl's Complete, without the REST config, which run loads). */
@@ -57,7 +61,13 @@ export function completeProxy(inv: Invocation): ProxyOptions {
     readOnly: flagBool(inv, 'read-only'),
     accessLog: flagString(inv, 'access-log'),
     maxConnections: flagInt(inv, 'max-connections', 0),
+    www: flagString(inv, 'www'),
+    wwwPrefix: withSlash(flagString(inv, 'www-prefix', '/static/')),
   };
+}
+
+function withSlash(prefix: string): string {
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
 /** An octal permission mode: 600, 0600, 0o600. NaN when it is not one. */
@@ -93,8 +103,9 @@ export async function runProxy(ctx: Ctx, f: Factory, o: ProxyOptions): Promise<n
   if (serverPath !== '' && !o.appendServerPath) {
     errOut.write(klogLine('W', ctx.pid, ctx.now(), 'proxy.ts', `Your kube context contains a server path ${serverPath}, use --append-server-path to automatically append the path to each request`));
   }
+  if (o.www !== '') await warnAboutStaticDir(ctx, o.www, klogLine);
   const upstream = new Upstream(ctx, config, f.klog);
-  const accessLog = await openAccessLog(o.accessLog, ctx.cwd, errOut);
+  const accessLog = await openAccessLog(o.accessLog, ctx.cwd, errOut, ctx.uid);
   let relay;
   try {
     await upstream.warmUp();
@@ -107,6 +118,7 @@ export async function runProxy(ctx: Ctx, f: Factory, o: ProxyOptions): Promise<n
       keepaliveMs: o.keepaliveMs,
       expireAfterMs: o.expireAfterMs,
       accessLog,
+      staticFiles: o.www !== '' ? { dir: resolvePath(ctx.cwd, o.www), prefix: o.wwwPrefix } : undefined,
     });
   } catch (err) {
     await upstream.close();
@@ -121,12 +133,32 @@ export async function runProxy(ctx: Ctx, f: Factory, o: ProxyOptions): Promise<n
   return 0;
 }
 
+/** kubectl proxy warns about a --www folder it cannot use, and serves anyway (its requests then answer 404). */
+async function warnAboutStaticDir(ctx: Ctx, dir: string, klogLine: (s: 'W', pid: number, now: Date, src: string, msg: string) => string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const st = await stat(resolvePath(ctx.cwd, dir)).catch((err: NodeJS.ErrnoException) => err);
+  const warn = (m: string) => ctx.streams.errOut.write(klogLine('W', ctx.pid, ctx.now(), 'proxy.ts', m));
+  if (st instanceof Error) warn(`Failed to stat static file directory ${dir}: stat ${dir}: ${st.code === 'ENOENT' ? 'no such file or directory' : st.message}`);
+  else if (!st.isDirectory()) warn(`Static file directory ${dir} is not a directory`);
+}
+
+/**
+ * A socket path sun_path cannot hold is refused before anything else (the
+ * kubeconfig, the server): kubectl proxy only fails at bind, with "invalid argument".
+ */
+async function refuseLongSocketPath(cwd: string, path: string): Promise<void> {
+  const [{ resolve }, { socketPathTooLong }] = await Promise.all([import('node:path'), import('../transport/sun-path.ts')]);
+  const full = resolve(cwd, path);
+  const why = socketPathTooLong(full);
+  if (why) throw new SockError('E_LISTEN', `listen unix ${full}: bind: invalid argument (${why})`);
+}
+
 const flags: FlagDef[] = [
   { name: 'accept-hosts', kind: 'string', defValue: DEFAULT_ACCEPT_HOSTS, usage: 'Regular expression for hosts that the proxy should accept.' },
   { name: 'accept-paths', kind: 'string', defValue: DEFAULT_ACCEPT_PATHS, usage: 'Regular expression for paths that the proxy should accept.' },
-  { name: 'access-log', kind: 'string', usage: "Write one JSON line per request (time, method, path, status, bytes, duration_ms) to this file (created 0600, appended to), or to stderr with '-'." },
+  { name: 'access-log', kind: 'string', usage: "Write one JSON line per request (time, method, path, status, bytes, duration_ms) to this file (created 0600, appended to; a symbolic link, another user's file or one others may read is refused), or to stderr with '-'." },
   { name: 'address', kind: 'string', defValue: DEFAULT_ADDRESS, usage: 'The IP address on which to serve on.' },
-  { name: 'allow-shared-dir', kind: 'bool', usage: "If true, create the --unix-socket in a folder other users may write to even without the sticky bit (they could replace the socket)." },
+  { name: 'allow-shared-dir', kind: 'bool', usage: "If true, create the --unix-socket even where a folder on its path belongs to another user or is writable by others without the sticky bit (they could replace the socket)." },
   { name: 'api-prefix', kind: 'string', defValue: '/', usage: 'Prefix to serve the proxied API under.' },
   { name: 'append-server-path', kind: 'bool', usage: 'If true, enables automatic path appending of the kube context server path to each request.' },
   { name: 'disable-filter', kind: 'bool', usage: 'If true, disable request filtering in the proxy. This is dangerous, and can leave you vulnerable to XSRF attacks, when used with an accessible port.' },
@@ -139,6 +171,8 @@ const flags: FlagDef[] = [
   { name: 'reject-paths', kind: 'string', defValue: DEFAULT_REJECT_PATHS, usage: 'Regular expression for paths that the proxy should reject. Paths specified here will be rejected even accepted by --accept-paths.' },
   { name: 'socket-mode', kind: 'string', defValue: '0600', usage: 'Permission bits of the --unix-socket file, in octal; it never exists with wider ones. 0660 lets its group in.' },
   { name: 'unix-socket', short: 'u', kind: 'string', usage: 'Unix socket on which to run the proxy.' },
+  { name: 'www', short: 'w', kind: 'string', usage: 'Also serve static files from the given directory under the specified prefix.' },
+  { name: 'www-prefix', short: 'P', kind: 'string', defValue: '/static/', usage: 'Prefix to serve static files under, if static file directory is specified.' },
 ];
 
 /** `kubectl sock proxy`: kubectl proxy's flags and answers, on a socket only its owner can reach. */
@@ -156,11 +190,12 @@ export const proxyCommand: CommandSpec = {
     '  # As kubectl proxy, on an arbitrary local port',
     '  kubectl sock proxy --port=0',
   ].join('\n'),
-  usage: 'proxy [--port=PORT | --unix-socket=PATH] [--api-prefix=prefix] [options]',
+  usage: 'proxy [--port=PORT | --unix-socket=PATH] [--www=static-dir] [--www-prefix=prefix] [--api-prefix=prefix] [options]',
   flags,
   async run(ctx, inv) {
     const o = completeProxy(inv);
     validateProxy(o, { socketMode: flagString(inv, 'socket-mode', '0600') });
+    if (o.unixSocket !== '') await refuseLongSocketPath(ctx.cwd, o.unixSocket);
     const f = newFactory(ctx, inv);
     try {
       return await runProxy(ctx, f, o);

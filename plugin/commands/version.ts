@@ -24,11 +24,6 @@ export function validateVersion(o: VersionOptions): void {
 
 type Info = Record<string, string>;
 
-/** The server's version.Info fields, in apimachinery's struct order (unknown fields dropped, as Go's decoder does). */
-const serverInfoFields = [
-  'major', 'minor', 'emulationMajor', 'emulationMinor', 'minCompatibilityMajor', 'minCompatibilityMinor',
-  'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform',
-] as const;
 const alwaysPresent = new Set(['major', 'minor', 'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform']);
 
 export function clientVersionInfo(): Info {
@@ -50,6 +45,11 @@ export function clientVersionInfo(): Info {
 export async function runVersion(ctx: Ctx, f: Factory, o: VersionOptions): Promise<number> {
   const result: { clientVersion: Info; serverVersion?: Info } = { clientVersion: clientVersionInfo() };
   let serverErr: unknown;
+  // kubectl builds its client (configuration, --match-server-version, TLS files) before printing anything.
+  if (!o.clientOnly) {
+    const [config, { checkTlsConfig }] = await Promise.all([f.restConfig(), import('../transport/dispatcher.ts')]);
+    await checkTlsConfig(config.address, config.tls);
+  }
   if (!o.clientOnly) {
     try {
       result.serverVersion = await fetchServerVersion(f);
@@ -75,9 +75,10 @@ export async function runVersion(ctx: Ctx, f: Factory, o: VersionOptions): Promi
 async function fetchServerVersion(f: Factory): Promise<Info> {
   const client = await f.client();
   // The discovery client's default timeout, as kubectl sends it.
-  const raw = await client.json<Record<string, unknown>>({ path: '/version', query: { timeout: '32s' } });
+  const { fetchVersionInfo, VERSION_INFO_FIELDS } = await import('../kube/server-version.ts');
+  const raw = await fetchVersionInfo(client);
   const info: Info = {};
-  for (const k of serverInfoFields) {
+  for (const k of VERSION_INFO_FIELDS) {
     const v = raw[k];
     if (typeof v === 'string' && (v !== '' || alwaysPresent.has(k))) info[k] = v;
     else if (alwaysPresent.has(k)) info[k] = '';

@@ -46,9 +46,19 @@ export async function answerCompletionRequest(ctx: Ctx, argv: readonly string[],
  */
 async function delegateToKubectl(ctx: Ctx, d: Delegation, globals: FlagDef[], descriptions: boolean): Promise<number> {
   try {
-    const { completePassthrough, runPassthrough } = await import('../commands/passthrough.ts');
+    const request = descriptions ? COMPLETE_REQUEST : COMPLETE_REQUEST_NO_DESC;
+    const [{ completePassthrough, runPassthrough }, { LOCAL_VERBS }, { parseFlags }] = await Promise.all([
+      import('../commands/passthrough.ts'), import('../cli/route.ts'), import('../cli/flags.ts'),
+    ]);
+    // config, plugin, kustomize: kubectl completes them from the user's own kubeconfig, with no relay.
+    if (LOCAL_VERBS.has(parseFlags(d.args, globals, true).positionals[0] ?? '')) {
+      const { runLocalKubectl } = await import('../commands/local-kubectl.ts');
+      await runLocalKubectl(ctx, [request, ...d.args, d.toComplete]);
+      return 0;
+    }
     const o = completePassthrough(d.args, globals);
-    await runPassthrough(ctx, { ...o, args: [descriptions ? COMPLETE_REQUEST : COMPLETE_REQUEST_NO_DESC, ...o.args, d.toComplete] });
+    // Run alone (the server unreachable over https, a kubeconfig kubectl refuses), kubectl still only completes.
+    await runPassthrough(ctx, { ...o, args: [request, ...o.args, d.toComplete], original: [request, ...d.args, d.toComplete] });
   } catch (err) {
     const failed: Completion = { candidates: [], directive: Directive.NoFileComp, error: (err as Error).message };
     ctx.streams.out.write(formatCompletion(failed, descriptions));

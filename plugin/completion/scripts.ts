@@ -1,5 +1,6 @@
 import { bashScript } from './script-bash.ts';
 import { fishScript } from './script-fish.ts';
+import { powershellScript } from './script-powershell.ts';
 import type { Shell } from './shells.ts';
 import { zshScript } from './script-zsh.ts';
 
@@ -13,5 +14,7 @@ export function completionScript(shell: Shell, program: string): string {
       return zshScript(program, fn);
     case 'fish':
       return fishScript(program, fn);
+    case 'powershell':
+      return powershellScript(program);
   }
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Ctx } from '../context.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, ConnectError } from '../errors.ts';
 import type { ClientCertificate } from '../transport/dispatcher.ts';
 import type { Credentials, Impersonation } from './client-config.ts';
-import { runExecPlugin, type ExecCredential } from './exec-credential.ts';
+import { ExecPluginError, runExecPlugin, type ExecCredential } from './exec-credential.ts';
 
 /**
  * Supplies the Authorization and Impersonate-* headers of a request (client-go's
@@ -62,7 +62,14 @@ export class Authenticator {
     if (!exec) return undefined;
     const cached = this.#exec;
     if (cached && (cached.expiresAt === undefined || cached.expiresAt > this.#ctx.now().getTime())) return cached;
-    this.#exec = await runExecPlugin(this.#ctx, exec, this.#creds.execCluster);
+    try {
+      this.#exec = await runExecPlugin(this.#ctx, exec, this.#creds.execCluster);
+    } catch (err) {
+      // client-go's exec round tripper fails the request itself: a *url.Error, which kubectl
+      // prints as "Unable to connect to the server: getting credentials: exec: …".
+      if (err instanceof ExecPluginError) throw new ConnectError('other', '', `getting credentials: ${err.message}`);
+      throw err;
+    }
     return this.#exec;
   }
 }

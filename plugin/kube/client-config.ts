@@ -5,7 +5,8 @@ import { resolveServerAddress, type ServerAddress } from '../transport/address.t
 import { parseRequestTimeout } from '../cli/duration.ts';
 import type { AuthInfo, Cluster, ExecConfig, MergedKubeconfig } from './kubeconfig-types.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
-import { validateAuthInfo, validateContextNamespace } from './kubeconfig-validate.ts';
+import { selectConfig } from './direct-client-config.ts';
+import { errnoText, openProblem } from './kubeconfig-validate.ts';
 
 /** The kubeconfig-related global flags, as given (client-go ConfigOverrides). */
 export interface KubeFlags {
@@ -85,6 +86,12 @@ export interface ClientConfigInputs {
   cwd: string;
   /** The in-cluster service account folder (a seam for tests). */
   serviceAccountDir?: string;
+  /**
+   * The command asks for the namespace before building a client, as kubectl's
+   * get, logs and describe do: configuration problems are then reported in
+   * ConfirmUsable's words (see selectConfig).
+   */
+  namespaceFirst?: boolean;
 }
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -104,37 +111,20 @@ function toConfigError<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError((err as Error).message);
   }
 }
 
 function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInputs, timeoutMs: number): RestConfig {
-  const { flags, env } = inputs;
-  const contextName = flags.context || merged.currentContext;
-  const context = merged.contexts.get(contextName);
-  if (flags.context && !context) throw new ConfigError(`context "${flags.context}" does not exist`);
-  if (!context && contextName) {
-    throw new ConfigError(`context was not found for specified context: ${contextName}`, true);
-  }
-  const clusterName = flags.cluster || context?.cluster || '';
-  const userName = flags.user || context?.user || '';
-  if (flags.cluster && !merged.clusters.has(flags.cluster)) throw new ConfigError(`cluster "${flags.cluster}" does not exist`);
-  if (flags.user && !merged.users.has(flags.user)) throw new ConfigError(`auth info "${flags.user}" does not exist`);
-
-  const cluster = mergeCluster(merged.clusters.get(clusterName), flags, env);
-  const user = mergeAuthInfo(merged.users.get(userName), flags);
-  validateAuthInfo(userName, user);
-  if (context?.namespace) validateContextNamespace(contextName, context.namespace);
-  if (!cluster.server) {
-    throw new ConfigError(clusterName ? `no server found for cluster "${clusterName}"` : 'default cluster has no server defined');
-  }
-
+  const { flags } = inputs;
+  const { contextName, context, user, cluster } = selectConfig(merged, flags, inputs.env, Boolean(inputs.namespaceFirst));
   const tls = tlsFromCluster(cluster, user);
   const defaultTLS = Boolean(tls.caFile || tls.caData || tls.certFile || tls.certData || tls.insecure || tls.serverName);
   const address = toConfigError(() =>
     resolveServerAddress(cluster.server as string, { baseDir: inputs.cwd, home: inputs.home, defaultTLS }),
   );
-  const namespace = flags.namespace || context?.namespace || 'default';
+  const namespace = context.namespace || 'default';
   const credentials = credentialsFrom(user, cluster);
   return finish({
     address,
@@ -147,7 +137,7 @@ function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInpu
       extra: user['as-user-extra'] ?? {},
     },
     namespace,
-    namespaceExplicit: Boolean(flags.namespace || context?.namespace),
+    namespaceExplicit: Boolean(context.namespace),
     contextName,
     proxyUrl: cluster['proxy-url'],
     timeoutMs,
@@ -161,7 +151,18 @@ function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInpu
  * a plaintext transport — a unix socket, tcp://, http:// — never carries credentials.
  */
 function finish(config: RestConfig): RestConfig {
-  if (config.address.tls) return config;
+  if (config.address.tls) {
+    // ClientConfig reads a tokenFile as it builds the configuration (a missing one fails before any request).
+    const c = config.credentials;
+    if (c.tokenFile && !c.token) {
+      try {
+        readFileSync(c.tokenFile);
+      } catch (err) {
+        throw new ConfigError(openProblem(c.tokenFile) ?? `read ${c.tokenFile}: ${errnoText((err as NodeJS.ErrnoException).code)}`);
+      }
+    }
+    return config;
+  }
   const c = config.credentials;
   const had = Boolean(c.token || c.tokenFile || c.username || c.password || c.exec || config.tls.certFile || config.tls.certData);
   return {
@@ -170,35 +171,6 @@ function finish(config: RestConfig): RestConfig {
     tls: { insecure: config.tls.insecure, serverName: config.tls.serverName, caFile: config.tls.caFile, caData: config.tls.caData },
     credentialsDropped: had,
   };
-}
-
-/** client-go DirectClientConfig.getCluster: defaults, then the kubeconfig entry, then flag overrides. */
-function mergeCluster(entry: Cluster | undefined, flags: KubeFlags, env: ClientConfigInputs['env']): Cluster {
-  const cluster: Cluster = { server: env['KUBERNETES_MASTER'] || 'http://localhost:8080', ...entry };
-  if (entry && !entry.server) cluster.server = env['KUBERNETES_MASTER'] || 'http://localhost:8080';
-  if (flags.server) cluster.server = flags.server;
-  if (flags.insecureSkipTlsVerify || flags.certificateAuthority) {
-    // An explicit CA or insecure flag replaces the kubeconfig's CA and insecure settings.
-    cluster['insecure-skip-tls-verify'] = Boolean(flags.insecureSkipTlsVerify);
-    cluster['certificate-authority'] = flags.certificateAuthority ?? '';
-    delete cluster['certificate-authority-data'];
-  }
-  // "setting a --server will effectively clear the KUBECONFIG value of tls-server-name"
-  if (flags.tlsServerName || flags.server) cluster['tls-server-name'] = flags.tlsServerName ?? '';
-  return cluster;
-}
-
-function mergeAuthInfo(entry: AuthInfo | undefined, flags: KubeFlags): AuthInfo {
-  const user: AuthInfo = { ...entry };
-  if (flags.token) user.token = flags.token;
-  if (flags.username) user.username = flags.username;
-  if (flags.password) user.password = flags.password;
-  if (flags.clientCertificate) user['client-certificate'] = flags.clientCertificate;
-  if (flags.clientKey) user['client-key'] = flags.clientKey;
-  if (flags.as) user.as = flags.as;
-  if (flags.asUid) user['as-uid'] = flags.asUid;
-  if (flags.asGroup && flags.asGroup.length > 0) user['as-groups'] = flags.asGroup;
-  return user;
 }
 
 function tlsFromCluster(cluster: Cluster, user: AuthInfo): TlsConfig {

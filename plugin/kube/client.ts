@@ -28,6 +28,8 @@ export interface KubeRequest {
   about?: ErrorContext;
   /** client-go's request loop for it: Do (the default), Watch (the default for watch=true) or Stream. */
   retry?: RetryKind;
+  /** Errors as client-go's Result.Raw() gives them (discovery, /version): a Status body is not decoded. */
+  rawErrors?: boolean;
 }
 
 export interface KubeResponse {
@@ -107,7 +109,7 @@ export class KubeClient {
     const text = await this.#readBody(res.body);
     const contentType = String(res.headers['content-type'] ?? '');
     if (res.status < 200 || res.status > 299) {
-      throw apiErrorFrom(res.status, text, contentType, { method: req.method ?? 'GET', ...req.about });
+      throw apiErrorFrom(res.status, text, contentType, { method: req.method ?? 'GET', ...req.about, raw: req.rawErrors });
     }
     // client-go picks the decoder by Content-Type; a proxy's HTML page has none (rest.Result.Into).
     if (contentType !== '' && !/^\s*application\/([\w.-]+\+)?json\b/i.test(contentType)) {

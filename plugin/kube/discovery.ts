@@ -83,6 +83,15 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery & { fr
   return { ...fetched, fromCache: false };
 }
 
+/** Whether discovery for this server is cached and younger than 6 h (kubectl would not ask the server for it). */
+export function discoveryCached(cacheDir: string, address: ServerAddress, now: Date): boolean {
+  try {
+    return now.getTime() - statSync(join(discoveryCacheDir(cacheDir, address), CACHE_FILE)).mtimeMs <= DISCOVERY_TTL_MS;
+  } catch {
+    return false;
+  }
+}
+
 function readCache(dir: string, now: Date): Discovery | undefined {
   const file = join(dir, CACHE_FILE);
   try {
@@ -109,8 +118,9 @@ function writeCache(dir: string, d: Discovery): void {
 /** GET /api and /apis, aggregated when the server can, else the legacy per-group-version walk. */
 export async function fetchDiscovery(client: KubeClient): Promise<Discovery> {
   const [core, groups] = await Promise.all([
-    client.json<Record<string, unknown>>({ path: '/api', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT }),
-    client.json<Record<string, unknown>>({ path: '/apis', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT }),
+    // client-go reads discovery with Result.Raw(): an error answer is worded by its code alone.
+    client.json<Record<string, unknown>>({ path: '/api', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
+    client.json<Record<string, unknown>>({ path: '/apis', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
   ]);
   const resources: ApiResource[] = [];
   for (const doc of [core, groups]) {
@@ -179,7 +189,7 @@ async function fromLegacy(client: KubeClient, doc: Record<string, unknown>): Pro
   }
   const lists = await Promise.all(
     versions.map((gv) =>
-      client.json<{ resources?: LegacyResource[] }>({ path: gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`, query: { timeout: '32s' } }),
+      client.json<{ resources?: LegacyResource[] }>({ path: gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`, query: { timeout: '32s' }, rawErrors: true }),
     ),
   );
   return lists.flatMap((list, i) => {

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { SockError } from '../errors.ts';
+import { decodeCredential } from './exec-credential-decode.ts';
 import type { Cluster, ExecConfig } from './kubeconfig-types.ts';
 
 /** What an exec plugin returned: a token or a client certificate pair. */
@@ -38,7 +39,7 @@ export async function runExecPlugin(ctx: Ctx, exec: ExecConfig, cluster: Cluster
   for (const v of exec.env ?? []) env[v.name] = v.value;
   env['KUBERNETES_EXEC_INFO'] = info;
   const stdout = await spawnPlugin(ctx, exec, env, interactive);
-  return decodeCredential(stdout, apiVersion);
+  return decode(stdout, apiVersion);
 }
 
 function isInteractive(exec: ExecConfig, stdinIsTTY: boolean): boolean {
@@ -78,12 +79,7 @@ function spawnPlugin(ctx: Ctx, exec: ExecConfig, env: Record<string, string>, in
     const chunks: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => chunks.push(c));
     child.stderr?.on('data', (c: Buffer) => ctx.streams.errOut.write(c));
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'EACCES') {
-        const hint = exec.installHint ? exec.installHint : NOT_INSTALLED;
-        reject(new ExecPluginError(`exec: executable ${exec.command} not found\n\n${hint}`));
-      } else reject(new ExecPluginError(`exec: ${err.message}`));
-    });
+    child.on('error', (err: NodeJS.ErrnoException) => reject(new ExecPluginError(spawnFailure(exec, err))));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
       else reject(new ExecPluginError(`exec: executable ${exec.command} failed with exit code ${code ?? 1}`));
@@ -91,30 +87,30 @@ function spawnPlugin(ctx: Ctx, exec: ExecConfig, env: Record<string, string>, in
   });
 }
 
-function decodeCredential(stdout: string, apiVersion: string): ExecCredential {
-  let doc: { apiVersion?: string; kind?: string; status?: Record<string, string> };
+/**
+ * client-go's wrapCmdRunErrorLocked for a plugin that did not start. A bare
+ * name is looked up on PATH (exec.LookPath): not found, with the install
+ * paragraph and then the kubeconfig's installHint. A path is started as is,
+ * so the failure is fork/exec's ("fork/exec /opt/bin/x: no such file or directory").
+ */
+function spawnFailure(exec: ExecConfig, err: NodeJS.ErrnoException): string {
+  if (!exec.command.includes('/') && (err.code === 'ENOENT' || err.code === 'EACCES')) {
+    return `exec: executable ${exec.command} not found\n\n${NOT_INSTALLED}${exec.installHint ? `\n\n${exec.installHint}` : ''}`;
+  }
+  const why = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+  return `exec: fork/exec ${exec.command}: ${why}`;
+}
+
+/** client-go's decode and checks (exec-credential-decode.ts), as an ExecPluginError. */
+async function decode(stdout: string, apiVersion: string): Promise<ExecCredential> {
   try {
-    doc = JSON.parse(stdout);
+    const c = await decodeCredential(stdout, apiVersion);
+    return {
+      ...(c.token ? { token: c.token } : {}),
+      ...(c.cert && c.key ? { cert: Buffer.from(c.cert), key: Buffer.from(c.key) } : {}),
+      ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
+    };
   } catch (err) {
-    throw new ExecPluginError(`decoding stdout: couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw new ExecPluginError((err as Error).message);
   }
-  if (doc.apiVersion !== apiVersion) {
-    throw new ExecPluginError(`exec plugin is configured to use API version ${apiVersion}, plugin returned version ${doc.apiVersion ?? ''}`);
-  }
-  const status = doc.status;
-  if (!status) throw new ExecPluginError("exec plugin didn't return a status field");
-  const { token, clientCertificateData: cert, clientKeyData: key, expirationTimestamp } = status;
-  if (!token && !cert && !key) throw new ExecPluginError("exec plugin didn't return a token or cert/key pair");
-  if (Boolean(cert) !== Boolean(key)) throw new ExecPluginError('exec plugin returned only certificate or key, not both');
-  const out: ExecCredential = {};
-  if (token) out.token = token;
-  if (cert && key) {
-    out.cert = Buffer.from(cert);
-    out.key = Buffer.from(key);
-  }
-  if (expirationTimestamp) {
-    const t = Date.parse(expirationTimestamp);
-    if (!Number.isNaN(t)) out.expiresAt = t;
-  }
-  return out;
 }

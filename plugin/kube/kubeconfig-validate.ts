@@ -1,15 +1,15 @@
-import { ConfigError } from '../errors.ts';
 import type { AuthInfo } from './kubeconfig-types.ts';
+import { closeSync, openSync } from 'node:fs';
 
 /**
- * client-go clientcmd validation.go validateAuthInfo, the checks that make
- * kubectl refuse a user entry. Several problems are reported as Go's
- * aggregate error does: "[a, b]".
+ * client-go clientcmd validation.go validateAuthInfo: the problems that make
+ * kubectl refuse a user entry, in its order (ConfirmUsable reports them all).
  */
-export function validateAuthInfo(name: string, u: AuthInfo): void {
+export function authInfoProblems(name: string, u: AuthInfo): string[] {
   const problems: string[] = [];
   const methods: string[] = [];
-  if (u.token || u.tokenFile) methods.push('token');
+  // Only `token` counts as a method: a tokenFile beside basic auth is no conflict to client-go.
+  if (u.token) methods.push('token');
   if (u.username || u.password) methods.push('basicAuth');
   if (u['client-certificate'] || u['client-certificate-data']) {
     if (u['client-certificate'] && u['client-certificate-data']) {
@@ -21,6 +21,11 @@ export function validateAuthInfo(name: string, u: AuthInfo): void {
     if (!u['client-key'] && !u['client-key-data']) {
       problems.push(`client-key-data or client-key must be specified for ${name} to use the clientCert authentication method.`);
     }
+    for (const [field, what] of [['client-certificate', 'client-cert'], ['client-key', 'client-key']] as const) {
+      const file = u[field];
+      const why = file ? openProblem(file) : undefined;
+      if (why) problems.push(`unable to read ${what} ${file} for ${name} due to ${why}`);
+    }
   }
   if (u.exec) problems.push(...validateExec(name, u));
   if (methods.length > 1) {
@@ -29,8 +34,7 @@ export function validateAuthInfo(name: string, u: AuthInfo): void {
   if ((u['as-uid'] || u['as-groups']?.length || Object.keys(u['as-user-extra'] ?? {}).length) && !u.as) {
     problems.push(`requesting uid, groups or user-extra for ${name} without impersonating a user`);
   }
-  if (problems.length === 1) throw new ConfigError(problems[0] as string);
-  if (problems.length > 1) throw new ConfigError(`[${problems.join(', ')}]`);
+  return problems;
 }
 
 function validateExec(name: string, u: AuthInfo): string[] {
@@ -50,11 +54,30 @@ function validateExec(name: string, u: AuthInfo): string[] {
   return problems;
 }
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Go's os.Open error for a file client-go checks exists ("open /x: no such file or directory"), or undefined. */
+export function openProblem(path: string): string | undefined {
+  try {
+    closeSync(openSync(path, 'r'));
+    return undefined;
+  } catch (err) {
+    return `open ${path}: ${errnoText((err as NodeJS.ErrnoException).code)}`;
+  }
+}
 
-/** client-go validateContext: a context's namespace must be a DNS label. */
-export function validateContextNamespace(context: string, namespace: string): void {
-  if (namespace.length > 63 || !dnsLabel.test(namespace)) {
-    throw new ConfigError(`namespace "${namespace}" for context "${context}" does not conform to the kubernetes DNS_LABEL rules`);
+/** Go's syscall.Errno texts for what opening a file can fail with. */
+export function errnoText(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return code ?? 'unknown error';
   }
 }

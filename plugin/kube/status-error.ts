@@ -6,6 +6,11 @@ export interface ErrorContext {
   /** group-qualified resource, e.g. "pods" or "deployments.apps". */
   resource?: string;
   name?: string;
+  /**
+   * The answer is read as client-go's Result.Raw() reads it (discovery, /version):
+   * a Status body is not decoded, so the error is NewGenericServerResponse's for the code.
+   */
+  raw?: boolean;
 }
 
 /** client-go keeps at most this much of a non-Status error body. */
@@ -16,7 +21,7 @@ const MAX_UNSTRUCTURED_BYTES = 2048;
  * else client-go's errors.NewGenericServerResponse wording for that code.
  */
 export function apiErrorFrom(status: number, body: string, contentType: string, about: ErrorContext): ApiError {
-  const decoded = decodeStatus(body);
+  const decoded = about.raw ? undefined : decodeStatus(body);
   if (decoded) {
     return new ApiError(decoded.code || status, decoded.reason ?? '', decoded.message ?? '', decoded);
   }

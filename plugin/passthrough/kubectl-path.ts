@@ -22,7 +22,8 @@ export function findRealKubectl(env: Readonly<Record<string, string | undefined>
   throw new SockError('E_KUBECTL', 'kubectl sock passes commands it does not implement to kubectl, but no kubectl was found on PATH (set KUBECTL_SOCK_KUBECTL to its path)');
 }
 
-function isExecutable(path: string): boolean {
+/** An executable regular file (what kubectl's plugin lookup and exec.LookPath accept). */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();

@@ -11,7 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { TlsConfig } from '../kube/client-config.ts';
 import { bodyDecoder, type BodyDecoder } from '../kube/logs/chunked.ts';
 import type { ServerAddress } from '../transport/address.ts';
-import { hostHeader, tlsConnectOptions, type ClientCertificate } from '../transport/dispatcher.ts';
+import { hostHeader } from '../transport/dispatcher.ts';
 import type { DistinctHeaders, ResponseSink, UpstreamRequest } from './engine.ts';
 import { parseResponseHead, type ParsedHead } from './response-head.ts';
 
@@ -21,7 +21,8 @@ const TCP_KEEPALIVE_MS = 30_000;
 export interface H1EngineOptions {
   address: ServerAddress;
   tls: TlsConfig;
-  clientCertificate?: ClientCertificate;
+  /** node:tls connect options for a TLS address (dispatcher.ts checkedTlsOptions: the same as every command's). */
+  connect?: Record<string, unknown>;
   /** Idle connections kept. */
   maxIdle: number;
 }
@@ -47,8 +48,7 @@ export class H1Engine {
     const where = address.transport === 'unix'
       ? { path: address.socketPath }
       : { host: address.url.hostname.replace(/^\[|\]$/g, ''), port: Number(address.url.port) || (address.tls ? 443 : 80) };
-    // Built now, so unreadable certificate files fail the proxy before it serves.
-    const tls = address.tls ? tlsConnectOptions(o) : undefined;
+    const tls = address.tls ? o.connect ?? {} : undefined;
     this.#open = tls ? () => tlsConnect({ ...where, ...tls }) : () => netConnect(where);
     this.#host = hostHeader(address, o.tls);
     this.#maxIdle = o.maxIdle;

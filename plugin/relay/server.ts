@@ -13,6 +13,7 @@ import { sendReply } from './responses.ts';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from './socket-file.ts';
 import type { Upstream } from './upstream.ts';
 import { relayUpgrade } from './upgrade.ts';
+import { isStaticRequest, serveStatic, type StaticFiles } from './static-files.ts';
 
 /** Where the relay listens: a unix socket file, or a TCP address. */
 export type RelayListen =
@@ -30,6 +31,8 @@ export interface RelayOptions {
   /** Stop serving after this long, ms; 0: never. */
   expireAfterMs: number;
   accessLog: AccessLog;
+  /** kubectl proxy's --www: files served under their prefix, beside the API (never filtered, as kubectl's). */
+  staticFiles?: StaticFiles;
 }
 
 /** Why a relay stopped: ctx.signal (SIGINT/SIGTERM), --expire-after, or its owner's stop(). */
@@ -81,7 +84,7 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
   let sockFile: SocketFile | undefined;
   let address: string;
   if (opts.listen.kind === 'unix') {
-    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir });
+    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir, uid: ctx.uid });
     address = opts.listen.path;
   } else {
     address = await listenTcp(net, opts.listen.host, opts.listen.port);
@@ -134,6 +137,10 @@ function onRequest(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions,
     logExchange(opts.accessLog, x);
   });
   if (gate.closeAfterAnswer()) res.shouldKeepAlive = false;
+  if (opts.staticFiles && isStaticRequest(req, opts.staticFiles, opts.rules.apiPrefix)) {
+    void serveStatic(req, res, x, opts.staticFiles).catch(() => res.destroy());
+    return;
+  }
   const a = admit(req, opts.rules, false, fc.klog);
   if ('reply' in a) {
     x.status = a.reply.status;

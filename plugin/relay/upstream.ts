@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { Klog } from '../klog.ts';
 import { Authenticator } from '../kube/auth.ts';
 import type { RestConfig } from '../kube/client-config.ts';
-import { openTransport, type Transport } from '../transport/dispatcher.ts';
+import { checkedTlsOptions, openTransport, type Transport } from '../transport/dispatcher.ts';
 import { proxyFor } from '../transport/proxy-env.ts';
 import type { ReadyRequest } from './engine.ts';
 import type { H1Engine } from './engine-h1.ts';
@@ -106,12 +106,14 @@ export class Upstream {
     return this.#engine ?? undefined;
   }
 
+  /** Built before serving, so that unreadable certificate files stop the proxy before it starts. */
   async #newEngine(): Promise<H1Engine> {
-    const [{ H1Engine }, clientCertificate] = await Promise.all([
+    const { address, tls } = this.config;
+    const [{ H1Engine }, connect] = await Promise.all([
       import('./engine-h1.ts'),
-      this.config.address.tls ? this.auth.clientCertificate() : undefined,
+      address.tls ? this.auth.clientCertificate().then((clientCertificate) => checkedTlsOptions({ address, tls, clientCertificate })) : undefined,
     ]);
-    return new H1Engine({ address: this.config.address, tls: this.config.tls, clientCertificate, maxIdle: MAX_IDLE });
+    return new H1Engine({ address, tls, connect, maxIdle: MAX_IDLE });
   }
 
   /** What forwarding one request needs: its credentials, then an engine to send it with. */

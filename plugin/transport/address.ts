@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { AddressError } from '../errors.ts';
 
 /**
  * Where the API server is, and how to speak to it. kubectl knows only
@@ -15,6 +15,8 @@ export interface UnixAddress {
   tls: boolean;
   /** What the user wrote, normalised: unix:///path or https+unix:///path ('%' written %25, so it parses back to the same path). */
   display: string;
+  /** What the user wrote, as written (for messages about how it was read). */
+  written: string;
 }
 
 export interface NetAddress {
@@ -50,7 +52,7 @@ export interface ResolveOptions {
 
 /** Parses a --server value or a kubeconfig cluster.server into an address. */
 export function resolveServerAddress(server: string, opts: ResolveOptions): ServerAddress {
-  if (server === '') throw new ConfigError('host must be a URL or a host:port pair');
+  if (server === '') throw new AddressError('host must be a URL or a host:port pair');
   const lower = server.toLowerCase();
   if (lower.startsWith('unix:') || lower.startsWith('http+unix:')) {
     return unixAddress(urlPath(server.slice(server.indexOf(':') + 1), server), false, opts, server);
@@ -85,7 +87,7 @@ function unixAddress(path: string, tls: boolean, opts: ResolveOptions, original:
   if (path === '~' || path.startsWith('~/')) path = join(opts.home, path.slice(1));
   else if (!isAbsolute(path)) path = resolve(opts.baseDir, path);
   const display = `${tls ? 'https+unix' : 'unix'}://${path.replaceAll('%', '%25')}`;
-  return { transport: 'unix', socketPath: path, tls, display };
+  return { transport: 'unix', socketPath: path, tls, display, written: original };
 }
 
 function tcpAddress(server: string): NetAddress {
@@ -98,6 +100,11 @@ function tcpAddress(server: string): NetAddress {
   if (url.hostname === '' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     throw invalidServer(server);
   }
+  if (url.username !== '' || url.password !== '') {
+    // Never dropped silently, never echoed: the password is masked as Go's URL.Redacted masks it.
+    const shown = `tcp://${url.username}${url.password !== '' ? ':xxxxx' : ''}@${url.host}`;
+    throw new AddressError(`unsupported server address ${JSON.stringify(shown)}: a tcp:// address takes no user name or password (kubectl sock never sends credentials over plain HTTP); write tcp://${url.host}`);
+  }
   if (url.port === '') url.port = String(DEFAULT_TCP_PORT);
   return netAddress(url, false, true, `tcp://${url.host}`);
 }
@@ -109,7 +116,7 @@ function httpAddress(server: string, defaultTLS: boolean): NetAddress {
     url = parseGoURL(`${defaultTLS ? 'https' : 'http'}://${server}`);
     if (!url) throw invalidServer(server);
     if (url.pathname !== '' && url.pathname !== '/') {
-      throw new ConfigError(`host must be a URL or a host:port pair: ${JSON.stringify(server)}`);
+      throw new AddressError(`host must be a URL or a host:port pair: ${JSON.stringify(server)}`);
     }
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidServer(server);
@@ -134,6 +141,8 @@ function netAddress(url: URL, tls: boolean, plainSocket: boolean, display: strin
   return { transport: 'tcp', url, basePath, tls, hostPort, plainSocket, display };
 }
 
-function invalidServer(server: string): ConfigError {
-  return new ConfigError(`unsupported server address ${JSON.stringify(server)}: use one of ${ACCEPTED_FORMS}`);
+function invalidServer(server: string): AddressError {
+  // A password in what was typed is masked, as Go's URL.Redacted masks it.
+  const shown = server.replace(/^([a-z+]+:\/\/[^/@:]*:)[^/@]*@/i, '$1xxxxx@');
+  return new AddressError(`unsupported server address ${JSON.stringify(shown)}: use one of ${ACCEPTED_FORMS}`);
 }

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { ConfigError } from '../errors.ts';
 import type { TlsConfig } from '../kube/client-config.ts';
-import { DEFAULT_UNIX_TLS_SERVER_NAME, type ServerAddress } from './address.ts';
+import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } from './address.ts';
 import { proxyFor } from './proxy-env.ts';
+import { errnoText } from '../kube/kubeconfig-validate.ts';
 
 /**
  * Response header limit: Go's http.Transport allows 10 MB; 1 MiB is ample for
@@ -46,7 +47,7 @@ export interface TransportOptions {
 export async function openTransport(opts: TransportOptions): Promise<Transport> {
   const { default: Client } = await import('undici/lib/dispatcher/client.js');
   const { address } = opts;
-  const connect = address.tls ? tlsConnectOptions(opts) : undefined;
+  const connect = address.tls ? await checkedTlsOptions(opts) : undefined;
   if (address.transport === 'unix') {
     const origin = `${address.tls ? 'https' : 'http'}://${hostHeader(address, opts.tls)}`;
     const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
@@ -55,13 +56,61 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   const origin = address.url.origin;
   const { basePath } = address;
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
-  if (proxy) {
-    const { default: ProxyAgent } = await import('undici/lib/dispatcher/proxy-agent.js');
-    const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect, maxHeaderSize: MAX_HEADER_SIZE });
-    return { dispatcher: agent, origin, basePath, close: () => agent.destroy() };
-  }
+  if (proxy) return proxiedTransport(Client, new URL(proxy), address, connect);
   const client = new Client(origin, { connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
   return { dispatcher: client, origin, basePath, close: () => client.destroy() };
+}
+
+type ClientClass = typeof import('undici/lib/dispatcher/client.js').default;
+
+/**
+ * A server reached through a proxy (proxy-url, or HTTPS_PROXY and friends), as
+ * Go's http.Transport reaches it: an https server, and any server behind a
+ * socks5 proxy, through a tunnel (CONNECT, or SOCKS5's CONNECT) with TLS
+ * inside; an http server through an http(s) proxy with absolute-form requests
+ * (`GET http://host:port/api HTTP/1.1`), its upgrades tunnelled (client-go's
+ * SPDY dialer CONNECTs).
+ */
+async function proxiedTransport(Client: ClientClass, proxy: URL, address: NetAddress, tls: Record<string, unknown> | undefined): Promise<Transport> {
+  const { tunnelConnector, proxyAuthorization } = await import('./proxy-dial.ts');
+  const { origin, basePath } = { origin: address.url.origin, basePath: address.basePath };
+  const target = { hostname: address.url.hostname, port: address.url.port || (address.tls ? '443' : '80') };
+  const tunnel = new Client(origin, { connect: tunnelConnector(proxy, target, tls), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  if (address.tls || proxy.protocol === 'socks5:') return { dispatcher: tunnel, origin, basePath, close: () => tunnel.destroy() };
+  const direct = new Client(proxy.origin, { connect: proxy.protocol === 'https:' ? tls : undefined, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  const extra: Record<string, string> = { host: address.url.host };
+  const auth = proxyAuthorization(proxy);
+  if (auth) extra['proxy-authorization'] = auth;
+  const forward = {
+    dispatch(o: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      if (o.upgrade) return tunnel.dispatch(o, handler);
+      return direct.dispatch({ ...o, path: `${origin}${o.path}`, headers: withHeaders(o.headers, extra) }, handler);
+    },
+    close: () => Promise.all([direct.close(), tunnel.close()]),
+    destroy: () => Promise.all([direct.destroy(), tunnel.destroy()]),
+  };
+  return { dispatcher: forward as unknown as Dispatcher, origin, basePath, close: async () => void (await forward.destroy()) };
+}
+
+/** Request headers (a record or a flat list, as undici takes them) with more added. */
+function withHeaders(headers: Dispatcher.DispatchOptions['headers'], extra: Record<string, string>): Dispatcher.DispatchOptions['headers'] {
+  if (Array.isArray(headers)) return [...headers, ...Object.entries(extra).flat()] as string[];
+  return { ...(headers as Record<string, string> | undefined), ...extra };
+}
+
+/**
+ * The TLS options, with what client-go's TransportFor refuses before any
+ * request refused here too: unreadable files, CA data with no certificate.
+ */
+export async function checkedTlsOptions(opts: Pick<TransportOptions, 'address' | 'tls' | 'clientCertificate'>): Promise<Record<string, unknown>> {
+  const connect = tlsConnectOptions(opts);
+  if (connect['ca']) (await import('./root-certificates.ts')).checkRootCertificates(connect['ca'] as Buffer);
+  return connect;
+}
+
+/** Checks the TLS configuration of an address as building a client does (kubectl version does so before printing). */
+export async function checkTlsConfig(address: ServerAddress, tls: TlsConfig): Promise<void> {
+  if (address.tls) await checkedTlsOptions({ address, tls });
 }
 
 /**
@@ -74,16 +123,16 @@ export function hostHeader(address: ServerAddress, tls: TlsConfig): string {
 }
 
 /** The TLS options client-go's transport.TLSConfigFor would build (node:tls connect options). */
-export function tlsConnectOptions(opts: Pick<TransportOptions, 'address' | 'tls' | 'clientCertificate'>): Record<string, unknown> {
+function tlsConnectOptions(opts: Pick<TransportOptions, 'address' | 'tls' | 'clientCertificate'>): Record<string, unknown> {
   const { tls } = opts;
   if (tls.insecure && (tls.caFile || tls.caData)) {
     throw new ConfigError('specifying a root certificates file with the insecure flag is not allowed');
   }
   const out: Record<string, unknown> = { rejectUnauthorized: !tls.insecure };
-  const ca = tls.caData ?? readTlsFile(tls.caFile, 'certificate-authority');
+  const ca = tls.caData ?? readTlsFile(tls.caFile);
   if (ca) out['ca'] = ca;
-  const cert = opts.clientCertificate?.cert ?? tls.certData ?? readTlsFile(tls.certFile, 'client-certificate');
-  const key = opts.clientCertificate?.key ?? tls.keyData ?? readTlsFile(tls.keyFile, 'client-key');
+  const cert = opts.clientCertificate?.cert ?? tls.certData ?? readTlsFile(tls.certFile);
+  const key = opts.clientCertificate?.key ?? tls.keyData ?? readTlsFile(tls.keyFile);
   if (cert && key) {
     out['cert'] = cert;
     out['key'] = key;
@@ -94,13 +143,17 @@ export function tlsConnectOptions(opts: Pick<TransportOptions, 'address' | 'tls'
   return out;
 }
 
-function readTlsFile(path: string | undefined, what: string): Buffer | undefined {
+/**
+ * client-go's dataFromSliceOrFile: os.ReadFile's error as it is ("open /x: no
+ * such file or directory", "read /x: is a directory"). A missing file is
+ * usually reported earlier, by ConfirmUsable, naming the cluster or user.
+ */
+function readTlsFile(path: string | undefined): Buffer | undefined {
   if (!path) return undefined;
   try {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new ConfigError(`unable to read ${what} ${path}: open ${path}: ${why}`);
+    throw new ConfigError(`${code === 'EISDIR' ? 'read' : 'open'} ${path}: ${errnoText(code)}`);
   }
 }

@@ -27,8 +27,7 @@ function checkProxyUrl(raw: string): string {
     throw new ConfigError(`invalid proxy URL ${JSON.stringify(raw)}`);
   }
   const scheme = url.protocol.slice(0, -1);
-  if (scheme === 'socks5') throw new ConfigError(`proxy-url ${JSON.stringify(raw)}: socks5 proxies are not supported by kubectl sock`);
-  if (scheme !== 'http' && scheme !== 'https') {
+  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'socks5') {
     throw new ConfigError(`unsupported scheme ${JSON.stringify(scheme)}, must be http, https, or socks5`);
   }
   return raw;

@@ -1,5 +1,6 @@
-// Reads just enough of an ELF or PE header to tell what a release binary is
-// built for, since cross-built binaries cannot be run here to find out.
+// Reads just enough of an ELF, PE or Mach-O header to tell what a release
+// binary is built for, since cross-built binaries cannot be run here to find
+// out (macho-verify.ts checks a Mach-O's signature in full).
 import type { ExecutableFormat } from './platforms.ts';
 
 /**
@@ -19,10 +20,13 @@ export interface ExecutableInfo {
 
 const ELF_MACHINES: Readonly<Record<number, ExecutableFormat>> = { 0x3e: 'elf-x86_64', 0xb7: 'elf-aarch64' };
 const PE_MACHINES: Readonly<Record<number, ExecutableFormat>> = { 0x8664: 'pe-x86_64' };
+const MACHO_CPUS: Readonly<Record<number, ExecutableFormat>> = { 0x01000007: 'macho-x86_64', 0x0100000c: 'macho-arm64' };
 
 export function inspectExecutable(bytes: Buffer): ExecutableInfo {
   const sea = bytes.includes(SEA_FUSE_ON, 0, 'latin1');
   if (isElf64(bytes)) return { format: ELF_MACHINES[bytes.readUInt16LE(18)] ?? 'unknown', sea, peSigned: false };
+  // MH_MAGIC_64, little-endian: thin 64-bit Mach-O (Node's darwin builds are one CPU each, not universal).
+  if (bytes.length >= 32 && bytes.readUInt32LE(0) === 0xfeedfacf) return { format: MACHO_CPUS[bytes.readUInt32LE(4)] ?? 'unknown', sea, peSigned: false };
   const pe = peHeader(bytes);
   if (pe) return { format: PE_MACHINES[pe.machine] ?? 'unknown', sea, peSigned: pe.securitySize > 0 };
   return { format: 'unknown', sea, peSigned: false };

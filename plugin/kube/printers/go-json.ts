@@ -5,6 +5,7 @@
  * decimal, float64 in the shortest form ('e' below 1e-6 and from 1e21).
  */
 import { formatGoInt, goKind, sortedKeys, toNumber, type GoMap } from './go-value.ts';
+import { isGoStruct } from './go-struct.ts';
 
 /** json.Marshal: compact. */
 export function goJsonMarshal(v: unknown): string {
@@ -43,7 +44,8 @@ function encodeSlice(items: unknown[], indent: string | null, depth: string): st
 }
 
 function encodeMap(m: GoMap, indent: string | null, depth: string): string {
-  const keys = sortedKeys(m);
+  // A struct's fields in declaration order (omitempty ones left out by whoever made it); a map's keys sorted.
+  const keys = isGoStruct(m) ? Object.keys(m) : sortedKeys(m);
   if (keys.length === 0) return '{}';
   if (indent === null) return `{${keys.map((k) => `${goJsonString(k)}:${encode(m[k], null, '')}`).join(',')}}`;
   const inner = depth + indent;

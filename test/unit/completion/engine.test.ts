@@ -200,7 +200,7 @@ test('server down :: nothing but the directive, as kubectl answers', async () =>
 });
 
 test('completion :: the shells for the first argument only', async () => {
-  assert.equal((await run(['completion', ''])).candidates, ['bash', 'zsh', 'fish']);
+  assert.equal((await run(['completion', ''])).candidates, ['bash', 'zsh', 'fish', 'powershell']);
   assert.equal((await run(['completion', 'z'])).candidates, ['zsh']);
   assert.equal(await run(['completion', 'bash', '']).then((r) => [r.candidates, r.directive]), [[], Directive.Default]);
 });

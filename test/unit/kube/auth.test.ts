@@ -6,6 +6,7 @@ import { Authenticator } from '../../../plugin/kube/auth.ts';
 import type { ExecConfig } from '../../../plugin/kube/kubeconfig-types.ts';
 import { testCtx } from '../../helpers/context.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
+import { makePki } from '../../helpers/certs.ts';
 
 const plugin = join(import.meta.dirname, '..', '..', 'fixtures', 'exec-plugin.sh');
 const noImpersonation = { groups: [], extra: {} };
@@ -68,10 +69,11 @@ test('Authenticator :: provideClusterInfo sends the cluster in client-go field o
 });
 
 test('Authenticator :: exec client certificates', async () => {
-  const t = execCtx(v1({ clientCertificateData: 'CERT', clientKeyData: 'KEY' }));
+  const pki = await makePki(join(tempDir(), 'pki'));
+  const t = execCtx(v1({ clientCertificateData: pki.client.cert, clientKeyData: pki.client.key }));
   const cert = await new Authenticator(t.ctx, { exec: exec() }, noImpersonation).clientCertificate();
-  assert.is(cert?.cert.toString(), 'CERT');
-  assert.is(cert?.key.toString(), 'KEY');
+  assert.is(cert?.cert.toString(), pki.client.cert);
+  assert.is(cert?.key.toString(), pki.client.key);
 });
 
 const failures: [string, unknown, Partial<ExecConfig>, Record<string, string>, string][] = [
@@ -89,7 +91,8 @@ for (const [name, output, over, env, message] of failures) {
       await new Authenticator(t.ctx, { exec: exec(over) }, noImpersonation).headers();
       assert.unreachable('should fail');
     } catch (e) {
-      assert.is((e as Error).message, message);
+      // client-go's exec round tripper fails the request: "getting credentials: …" (kubectl prints "Unable to connect to the server: " first).
+      assert.is((e as Error).message, `getting credentials: ${message}`);
     }
   });
 }
@@ -100,7 +103,27 @@ test('Authenticator :: a missing plugin explains itself', async () => {
     await new Authenticator(t.ctx, { exec: exec({ command: 'no-such-plugin-xyz' }) }, noImpersonation).headers();
     assert.unreachable();
   } catch (e) {
-    assert.match((e as Error).message, /^exec: executable no-such-plugin-xyz not found\n\nIt looks like you are trying to use a client-go credential plugin that is not installed\./);
+    assert.match((e as Error).message, /^getting credentials: exec: executable no-such-plugin-xyz not found\n\nIt looks like you are trying to use a client-go credential plugin that is not installed\./);
+  }
+});
+
+test('Authenticator :: a plugin named by a path that is missing fails as fork/exec', async () => {
+  const t = execCtx({});
+  try {
+    await new Authenticator(t.ctx, { exec: exec({ command: '/nonexistent-dir/plugin' }) }, noImpersonation).headers();
+    assert.unreachable();
+  } catch (e) {
+    assert.is((e as Error).message, 'getting credentials: exec: fork/exec /nonexistent-dir/plugin: no such file or directory');
+  }
+});
+
+test("Authenticator :: installHint follows client-go's own paragraph", async () => {
+  const t = execCtx({});
+  try {
+    await new Authenticator(t.ctx, { exec: exec({ command: 'no-such-plugin-xyz', installHint: 'apt install xyz' }) }, noImpersonation).headers();
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /client-go-credential-plugins\n\napt install xyz$/);
   }
 });
 

@@ -73,13 +73,33 @@ const failures: [KubeFlags, string][] = [
   [{ cluster: 'nosuch' }, 'cluster "nosuch" does not exist'],
   [{ user: 'nosuch' }, 'auth info "nosuch" does not exist'],
   [{ context: 'bad-user' }, 'more than one authentication method found for both; found [token basicAuth], only one is allowed'],
-  [{ context: 'bad-ns' }, 'namespace "Not_A_Label" for context "bad-ns" does not conform to the kubernetes DNS_LABEL rules'],
   [{ requestTimeout: 'abc' }, 'Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)'],
   [{ server: 'unix://' }, 'unsupported server address "unix://": use one of unix:///path/to.sock, unix:/path/to.sock, /path/to.sock, ~/path/to.sock, https+unix:///path/to.sock, tcp://host[:port], http://host[:port], https://host[:port], host:port'],
 ];
 for (const [flags, message] of failures) {
   test(`resolveClientConfig :: ${JSON.stringify(flags)} fails in kubectl's words`, async () => {
     assert.is(await failureOf(resolve(flags)).then((e) => e.message), message);
+  });
+}
+
+test('resolveClientConfig :: a context namespace that is no DNS label is kubectl 1.33\'s problem for the server, not a configuration error', async () => {
+  const c = await resolve({ context: 'bad-ns' });
+  assert.is(c.namespace, 'Not_A_Label');
+});
+
+const namespaceFirst: [KubeFlags, string, boolean][] = [
+  [{ context: 'nosuch' }, 'context was not found for specified context: nosuch', true],
+  [{ cluster: 'nosuch' }, 'no server found for cluster "nosuch"', false],
+  [{ user: 'nosuch' }, 'auth info "nosuch" does not exist', false],
+  [{ context: 'nosuch', cluster: 'nosuch2' }, '\n* context was not found for specified context: nosuch\n* no server found for cluster "nosuch2"', true],
+  // -n skips ConfirmUsable (client-go Namespace() returns the override at once).
+  [{ context: 'nosuch', namespace: 'x' }, 'context "nosuch" does not exist', false],
+];
+for (const [flags, message, invalid] of namespaceFirst) {
+  test(`resolveClientConfig :: namespace first (get, logs) :: ${JSON.stringify(flags)} in ConfirmUsable's words`, async () => {
+    const e = await failureOf(resolveClientConfig({ flags: { kubeconfig: config, ...flags }, env: {}, home: '/h', cwd: dir, namespaceFirst: true }));
+    assert.is(e.message, message);
+    assert.is((e as Error & { invalidConfiguration?: boolean }).invalidConfiguration, invalid);
   });
 }
 
