@@ -13,6 +13,7 @@ import { bodyDecoder, type BodyDecoder } from '../kube/logs/chunked.ts';
 import type { ServerAddress } from '../transport/address.ts';
 import { hostHeader } from '../transport/dispatcher.ts';
 import type { DistinctHeaders, ResponseSink, UpstreamRequest } from './engine.ts';
+import { ChunkedInPlace } from './chunked-in-place.ts';
 import { parseResponseHead, type ParsedHead } from './response-head.ts';
 
 /** Go's transport dialer: TCP keep-alive probes every 30 s. */
@@ -186,8 +187,8 @@ class H1Exchange {
         if (!got || this.#over) return;
         body = got;
       }
-      // Views into this read: the relay copies what one turn of the event loop brought into one write.
-      for (const view of (this.#decoder as BodyDecoder).push(body)) this.#sink.data(view);
+      // At most one buffer per read: a view of it (chunked bodies are decoded in place).
+      for (const part of (this.#decoder as BodyDecoder).push(body)) this.#sink.data(part);
       if ((this.#decoder as BodyDecoder).done()) this.#finish(true);
     } catch (err) {
       this.#fail(err as Error);
@@ -220,7 +221,9 @@ class H1Exchange {
     const cl = single('content-length');
     this.#decoder = noBody
       ? { push: () => [], done: () => true, endsAtClose: () => true }
-      : bodyDecoder({ status, headers: { ...(te !== undefined ? { 'transfer-encoding': te } : {}), ...(cl !== undefined ? { 'content-length': cl } : {}) } });
+      : te !== undefined && /\bchunked\b/i.test(te)
+        ? new ChunkedInPlace()
+        : bodyDecoder({ status, headers: cl !== undefined ? { 'content-length': cl } : {} });
     // A body that runs until the connection closes leaves nothing to reuse.
     this.#keepAlive = !close && (noBody || te !== undefined || cl !== undefined);
     this.#sink.head(status, headers);
