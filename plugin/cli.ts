@@ -55,6 +55,11 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
     const { runCompletionRequest } = await import('./commands/completion.ts');
     return runCompletionRequest(ctx, argv, specs, globals);
   }
+  // The shared relay process that `kubectl sock` runs start (plugin/shared-relay/daemon.ts); its input comes on stdin.
+  if (argv[0] === '__relay') {
+    const { runRelayDaemon } = await import('./shared-relay/daemon.ts');
+    return runRelayDaemon(ctx);
+  }
   const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
   const r = route({ argv, globals, natives: byName, path: ctx.env['PATH'] ?? '' });
   if (r.kind === 'flags-first') throw new PluginHandlerError(`flags cannot be placed before plugin name: ${r.arg}`);

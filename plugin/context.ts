@@ -35,4 +35,12 @@ export interface Ctx {
   execPath: string;
   /** Where private temporary files go (os.tmpdir()). */
   tmpDir: string;
+  /**
+   * Replaces this process with another program (Node's process.execve), so no
+   * Node process stays between the terminal and kubectl; undefined where the
+   * platform has none (Windows) and the caller spawns instead. Never returns.
+   */
+  execve: ((file: string, args: readonly string[], env: Record<string, string>) => never) | undefined;
+  /** Sends a signal to a process (0: only checks that it is alive); throws as process.kill does. */
+  kill(pid: number, signal: NodeJS.Signals | 0): void;
 }

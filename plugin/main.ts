@@ -29,7 +29,21 @@ function nodeCtx(signal: AbortSignal): Ctx {
     uid: process.geteuid?.() ?? -1,
     execPath: process.execPath,
     tmpDir: tmpdir(),
+    execve: typeof process.execve === 'function' ? execve : undefined,
+    kill: (pid, signal) => process.kill(pid, signal),
   };
+}
+
+/**
+ * Becomes `file`. Node ignores SIGPIPE and SIGXFSZ, and execve(2) keeps an
+ * ignored signal ignored; a listener makes them caught instead, which execve
+ * resets to the default, so the program starts with the dispositions a shell
+ * gives it (kubectl dies of SIGPIPE under `| head`, as when run directly).
+ */
+function execve(file: string, argv: readonly string[], env: Record<string, string>): never {
+  for (const sig of ['SIGPIPE', 'SIGXFSZ'] as const) process.on(sig, () => undefined);
+  process.execve?.(file, [...argv], env);
+  throw new Error(`process.execve(${file}) returned`);
 }
 
 function main(): void {

@@ -59,7 +59,8 @@ Native Commands:
 ${lines}
 
 Every other command (describe, apply, edit, exec, port-forward, …) is passed to the real kubectl,
-which reaches the same server through a private relay: kubectl sock describe pod web -n prod
+which reaches the same server through your shared relay: kubectl sock describe pod web -n prod
+Other programs reach it with: kubectl sock env -- helm list
 
 Usage:
   kubectl sock [flags] [options]

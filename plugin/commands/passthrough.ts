@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { AddressError, ConfigError, InterruptedError } from '../errors.ts';
 import { splitPassthroughArgs } from '../passthrough/args.ts';
-import { newFactory } from './factory.ts';
+import { newFactory, type Factory } from './factory.ts';
+import type { RestConfig } from '../kube/client-config.ts';
 
 /** What `kubectl sock VERB …` resolved to before running kubectl. */
 export interface PassthroughOptions {
@@ -42,89 +41,76 @@ function namespaceOf(args: readonly string[]): string | undefined {
 }
 
 /**
- * run: a private relay on 127.0.0.1 for the life of one kubectl. It speaks TLS
- * with a one-run certificate and admits only the one-run 256-bit bearer token
- * (client-go sends tokens only over TLS), strips it, and forwards through
- * kubectl-sock's own transport: the socket address, TLS and credentials of the
- * selected context. kubectl finds the relay through a temporary KUBECONFIG.
+ * run: kubectl against the shared relay of the selected context's upstream
+ * (plugin/shared-relay: TLS on 127.0.0.1, a 256-bit bearer token it strips,
+ * kubectl-sock's own transport and credentials behind it), found through the
+ * relay's kubeconfig. Then this process becomes kubectl (handOver), holding
+ * a lease that keeps the relay while kubectl runs. A kubeconfig kubectl
+ * refuses, and an http(s) server that cannot be reached, are handed to kubectl
+ * run alone on the user's own arguments: it has its own words for them.
  */
 export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
   const f = newFactory(ctx, o.invocation);
-  const [{ findRealKubectl }, { writeRelayKubeconfig }, { selfSignedCertificate }, { runKubectl }, { Upstream }, { startRelay }, { noAccessLog }, reach, { runLocalKubectl }] =
-    await Promise.all([
-      import('../passthrough/kubectl-path.ts'), import('../passthrough/temp-kubeconfig.ts'), import('../passthrough/self-signed.ts'),
-      import('../passthrough/run-kubectl.ts'), import('../relay/upstream.ts'), import('../relay/server.ts'), import('../relay/access-log.ts'),
-      import('../passthrough/reachable.ts'), import('./local-kubectl.ts'),
-    ]);
+  const [{ findRealKubectl }, { runWithRelay }, { mayWorkOffline }] = await Promise.all([
+    import('../passthrough/kubectl-path.ts'), import('../passthrough/run-with-relay.ts'), import('../passthrough/reachable.ts'),
+  ]);
   const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
-  let config;
+  const offline = mayWorkOffline(o.args);
   try {
-    config = await f.restConfig();
+    return await runWithRelay(ctx, {
+      flags: o.invocation.flags, persist: false, lease: ctx.pid,
+      // A recent relay whose upstream no longer takes a connection is not used as it is: the
+      // resolve below then says why, in the words every native command uses.
+      probe: !offline,
+      resolve: () => resolveChecked(ctx, f, offline),
+    }, kubectl, o.args);
   } catch (err) {
-    // A kubeconfig kubectl refuses: kubectl, on the user's own arguments, says so in its words
-    // (which vary by verb: "Error in configuration: …" or "context … does not exist").
-    if (err instanceof ConfigError && !(err instanceof AddressError)) return runLocalKubectl(ctx, o.original);
+    if (!(err instanceof RunKubectlAlone)) throw err;
+    const { runLocalKubectl } = await import('./local-kubectl.ts');
+    return runLocalKubectl(ctx, o.original);
+  }
+}
+
+/** Thrown by resolveChecked when kubectl, run alone, has the words for what went wrong. */
+class RunKubectlAlone extends Error {}
+
+/**
+ * The relay's config, with the server checked before kubectl starts (unless
+ * the command may work offline): a missing or stale socket, a TLS failure or a
+ * failing credential plugin is reported once, as `get` reports it, instead of
+ * kubectl's five discovery E lines and an "Error from server (InternalError)".
+ */
+async function resolveChecked(ctx: Ctx, f: Factory, offline: boolean): Promise<{ config: RestConfig; via: string | undefined }> {
+  let resolved;
+  try {
+    resolved = await resolveForRelay(ctx, f);
+  } catch (err) {
+    // "Error in configuration: …" or "context … does not exist": which one depends on the verb.
+    if (err instanceof ConfigError && !(err instanceof AddressError)) throw new RunKubectlAlone();
     throw err;
   }
+  if (offline) return resolved;
+  const [reach, { Upstream }] = await Promise.all([import('../passthrough/reachable.ts'), import('../relay/upstream.ts')]);
   const held = reach.holdStream(ctx.streams.errOut);
-  const upstream = new Upstream({ ...ctx, streams: Object.create(ctx.streams, { errOut: { value: held.stream } }) as Ctx['streams'] }, config, f.klog);
+  const upstream = new Upstream({ ...ctx, streams: Object.create(ctx.streams, { errOut: { value: held.stream } }) as Ctx['streams'] }, resolved.config, f.klog);
   try {
-    if (!reach.mayWorkOffline(o.args)) await reach.checkReachable(ctx, upstream);
+    await reach.checkReachable(ctx, upstream);
     held.release();
   } catch (err) {
-    if (reach.kubectlReaches(config.address) && !(err instanceof InterruptedError)) {
+    if (reach.kubectlReaches(resolved.config.address) && !(err instanceof InterruptedError)) {
       held.discard();
-      await upstream.close();
-      return runLocalKubectl(ctx, o.original);
+      throw new RunKubectlAlone();
     }
     held.release();
-    await upstream.close();
     throw err;
-  }
-  const token = randomBytes(32).toString('base64url');
-  const tls = selfSignedCertificate(ctx.now());
-  // kubectl reports a failed round trip itself (the relay answers 500 with Go's error text), so
-  // kubectl proxy's "Error while proxying request" line would say it twice; the relay's own lines go nowhere.
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  // The relay outlives a signal: kubectl gets it (runKubectl forwards it) and decides, as it would
-  // alone; a relay gone at once would cut kubectl's watch, which then ends 0 instead of by the signal.
-  // It stops when kubectl has exited (finally, below).
-  const relayCtx: Ctx = {
-    ...ctx,
-    signal: new AbortController().signal,
-    streams: Object.create(ctx.streams, { errOut: { value: quiet } }) as Ctx['streams'],
-  };
-  const relay = await startRelay(relayCtx, upstream, f.klog, {
-    listen: { kind: 'tcp', host: '127.0.0.1', port: 0, tls },
-    // The server URL's own path (https://host/k8s/clusters/c-x, kubectl proxy --api-prefix) goes before
-    // every path kubectl asks for, as client-go puts it before every request.
-    rules: { apiPrefix: '/', filter: undefined, readOnly: false, serverPath: config.address.transport === 'tcp' ? config.address.basePath : '', bearerToken: token },
-    maxConnections: 0,
-    keepaliveMs: 0,
-    expireAfterMs: 0,
-    accessLog: noAccessLog,
-  });
-  const kubeconfig = (() => {
-    try {
-      return writeRelayKubeconfig(ctx.tmpDir, {
-        relayUrl: `https://${relay.address}`,
-        caData: Buffer.from(tls.cert).toString('base64'),
-        token,
-        contextName: config.contextName,
-        namespace: config.namespace,
-      });
-    } catch (err) {
-      void relay.stop();
-      throw err;
-    }
-  })();
-  try {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-    env['KUBECONFIG'] = kubeconfig.path;
-    return await runKubectl(ctx, kubectl, o.args, env);
   } finally {
-    kubeconfig.remove();
-    await relay.stop();
+    await upstream.close();
   }
+  return resolved;
+}
+
+/** The config a relay is chosen by, and the relay folder its kubeconfig came from, if any (an `env` shell). */
+export async function resolveForRelay(ctx: Ctx, f: Factory): Promise<{ config: RestConfig; via: string | undefined }> {
+  const [config, { relayFolderOfKubeconfig }] = await Promise.all([f.restConfig(), import('../shared-relay/relay-kubeconfig-source.ts')]);
+  return { config, via: relayFolderOfKubeconfig(ctx, f.kubeFlags) };
 }

@@ -24,6 +24,8 @@ const COMPLETERS: Record<string, Pick<CommandModel, 'args' | 'values'>> = {
   get: { args: resourceTypeAndName, values: { output: fixedValues(GET_OUTPUT_FORMATS), subresource: fixedValues(GET_SUBRESOURCES) } },
   logs: { args: podResourceAndContainer },
   completion: { args: validArgs(SHELLS) },
+  env: { values: { shell: fixedValues(SHELLS) } },
+  relay: { args: validArgs(['list', 'stop']) },
 };
 
 /** kubectl sock's command tree as completion sees it: native commands, help, options and kubectl's verbs. */

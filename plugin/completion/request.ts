@@ -40,7 +40,7 @@ export async function answerCompletionRequest(ctx: Ctx, argv: readonly string[],
 
 /**
  * A kubectl verb (describe, exec, rollout…): the real kubectl answers
- * `kubectl __complete VERB …` through the same private relay as the verb
+ * `kubectl __complete VERB …` through the same shared relay as the verb
  * itself, so it lists what the selected server holds. kubectl writes the
  * answer straight to our stdout.
  */

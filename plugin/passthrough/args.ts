@@ -6,6 +6,11 @@ export const CONNECTION_FLAGS = new Set([
   'token', 'username', 'password', 'as', 'as-group', 'as-uid', 'insecure-skip-tls-verify', 'tls-server-name',
 ]);
 
+/** The flags that choose a relay: the connection flags, and -n (its kubeconfig names the namespace). */
+export function relayFlags(flags: ReadonlyMap<string, FlagValue>): Map<string, FlagValue> {
+  return new Map([...flags].filter(([k]) => CONNECTION_FLAGS.has(k) || k === 'namespace'));
+}
+
 export interface SplitArgs {
   /** Connection flags, for kubectl-sock to resolve the cluster with. */
   connection: Map<string, FlagValue>;

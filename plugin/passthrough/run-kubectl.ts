@@ -9,11 +9,11 @@ import { InterruptedError, SockError } from '../errors.ts';
  * aborted ctx.signal, and returns its exit code as a shell would report it
  * (128 + signal number when it died of one).
  */
-export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], env: Record<string, string>): Promise<number> {
+export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], env: Record<string, string>, argv0 = kubectl): Promise<number> {
   return new Promise((resolve, reject) => {
     // A signal before kubectl started: it ends kubectl-sock (130/143) instead of being lost.
     if (ctx.signal.aborted) return reject(new InterruptedError(ctx.signal.reason));
-    const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd });
+    const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd, argv0 });
     const onAbort = () => child.kill((ctx.signal.reason as NodeJS.Signals | undefined) ?? 'SIGTERM');
     ctx.signal.addEventListener('abort', onAbort);
     child.on('error', (err: NodeJS.ErrnoException) => {

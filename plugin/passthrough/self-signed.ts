@@ -7,7 +7,7 @@ export interface KeyPair {
 }
 
 /**
- * Makes a one-run, self-signed ECDSA P-256 certificate for 127.0.0.1. The relay
+ * Makes a relay's self-signed ECDSA P-256 certificate for 127.0.0.1. The relay
  * must speak TLS: kubectl (client-go) sends a bearer token only over TLS, and the
  * token is what keeps other local users out. Node can make keys but not X.509
  * certificates, so the DER is written here (RFC 5280), no openssl needed.

@@ -18,7 +18,7 @@ import { isStaticRequest, serveStatic, type StaticFiles } from './static-files.t
 /** Where the relay listens: a unix socket file, or a TCP address. */
 export type RelayListen =
   | { kind: 'unix'; path: string; mode: number; allowSharedDir: boolean }
-  | { kind: 'tcp'; host: string; port: number; tls?: { cert: string; key: string } };
+  | { kind: 'tcp'; host: string; port: number; tls?: { cert: string; key: string }; fd?: number };
 
 /** How a relay listens, admits, limits and ends. */
 export interface RelayOptions {
@@ -33,6 +33,8 @@ export interface RelayOptions {
   accessLog: AccessLog;
   /** kubectl proxy's --www: files served under their prefix, beside the API (never filtered, as kubectl's). */
   staticFiles?: StaticFiles;
+  /** Told how many client connections are open whenever one opens or closes (the shared relay's idle clock). */
+  onConnectionCount?: (open: number) => void;
 }
 
 /** Why a relay stopped: ctx.signal (SIGINT/SIGTERM), --expire-after, or its owner's stop(). */
@@ -74,7 +76,11 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
   // noDelay as Go sets on every TCP connection: without it a first answer waits for the client's delayed ACK (~40 ms).
   const net = createNetServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true }, (s) => {
     sockets.add(s);
-    s.once('close', () => sockets.delete(s));
+    opts.onConnectionCount?.(sockets.size);
+    s.once('close', () => {
+      sockets.delete(s);
+      opts.onConnectionCount?.(sockets.size);
+    });
     // A client may reset a connection still waiting for --max-connections, before http handles its errors.
     s.on('error', () => s.destroy());
     gate.offer(s);
@@ -87,7 +93,7 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
     sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir, uid: ctx.uid });
     address = opts.listen.path;
   } else {
-    address = await listenTcp(net, opts.listen.host, opts.listen.port);
+    address = await listenTcp(net, opts.listen.host, opts.listen.port, opts.listen.fd);
   }
   return lifecycle(ctx, net, async () => {
     gate.close();
@@ -173,8 +179,12 @@ function onUpgrade(fc: ForwardContext, gate: ConnectionGate, opts: RelayOptions,
   });
 }
 
-/** Listens on host:port; returns Go's net.Addr string (IP:port, IPv6 in brackets). */
-function listenTcp(net: Server, host: string, port: number): Promise<string> {
+/**
+ * Listens on host:port, or on `fd`, a socket already listening there that a
+ * parent process handed down (the shared relay's); returns Go's net.Addr
+ * string (IP:port, IPv6 in brackets).
+ */
+export function listenTcp(net: Server, host: string, port: number, fd?: number): Promise<string> {
   return new Promise((ok, fail) => {
     const onError = (err: NodeJS.ErrnoException) => {
       const texts: Record<string, string> = { EADDRINUSE: 'address already in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'cannot assign requested address' };
@@ -182,10 +192,12 @@ function listenTcp(net: Server, host: string, port: number): Promise<string> {
       fail(new SockError('E_LISTEN', `listen tcp ${where}: bind: ${(err.code && texts[err.code]) ?? err.message}`));
     };
     net.once('error', onError);
-    net.listen(port, host, () => {
+    const listening = () => {
       net.off('error', onError);
       const a = net.address() as AddressInfo;
       ok(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
-    });
+    };
+    if (fd === undefined) net.listen(port, host, listening);
+    else net.listen({ fd }, listening);
   });
 }

@@ -24,7 +24,8 @@ const DESCRIPTION = `kubectl sock lets kubectl reach a Kubernetes API server ove
 socket or a plain tcp socket, for example a socket served by kubectl proxy
 or by its own \`kubectl sock proxy\`, whose file permissions decide who may
 use the cluster. It gets resources and reads pod logs natively, serves a
-socket proxy, and runs any other kubectl command through a one-run relay.
+socket proxy, and runs any other kubectl command (and helm or any other
+tool, with kubectl sock env) through a private, shared relay.
 It can also read logs from a kubelet whose serving certificate has expired,
 by asking the API server to skip that one check.
 `;

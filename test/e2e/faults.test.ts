@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { KUBECTL } from '../helpers/processes.ts';
+import { KUBECTL, sock } from '../helpers/processes.ts';
 import { runRow, type Outcome, type Row } from './faults/drivers.ts';
 import { crashSign, errorLines, leftoverProcesses, maskKlog, socketFiles, startCaseEnv, LOG_LINES, type CaseEnv } from './faults/fixture.ts';
 import { allRows } from './faults/rows.ts';
@@ -84,6 +84,9 @@ function resumeProblems(row: Row, stdout: string): string[] {
 
 async function leftovers(row: Row, env: CaseEnv, o: Outcome): Promise<string[]> {
   const out: string[] = [];
+  // The passthrough's shared relay outlives the run by design; stopped, it must leave nothing either.
+  const stop = await sock(['relay', 'stop', '--all'], { env: env.env });
+  if (stop.code !== 0) out.push(`relay stop --all failed: ${stop.stderr}`);
   for (const t of o.tracked) {
     const alive = await leftoverProcesses(t);
     if (alive.length > 0) out.push(`child processes left running: ${alive.join(', ')}`);

@@ -1,21 +1,22 @@
 // Load: 200 concurrent keep-alive clients against the built binary's relay, in
 // its three shapes (`proxy --unix-socket`, `proxy --port` on 127.0.0.1, and the
-// passthrough relay: TLS on 127.0.0.1 with a one-run bearer token), mixing plain
+// passthrough's shared relay: TLS on 127.0.0.1 with its bearer token), mixing plain
 // GETs with watches and followed logs, some ended by the server and some closed
 // by the client. Every request must come back complete and correct; the relay
 // process must end with the file descriptors it started with, and its memory
 // must level off. `make test` runs each for a few seconds, `make fuzz` for 60.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
 import { fuzzMode, seededRandom } from '../helpers/fuzz.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { runLoad, seedLoad, type LoadTarget, type Tally } from '../helpers/load-generator.ts';
 import { openFds, processesWithEnv, rssKiB } from '../helpers/proc.ts';
-import { BINARY, cleanEnv } from '../helpers/processes.ts';
+import { BINARY, cleanEnv, sock } from '../helpers/processes.ts';
+import { eventually, relayProcesses } from '../helpers/relays.ts';
 
 const CLIENTS = 200;
 /** Full load before memory is sampled: module loading and the first heap growth are not what is measured. */
@@ -106,8 +107,27 @@ async function settledFds(pid: number, want: number): Promise<string[]> {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 
+/** The process under load, and how it is ended once measured (its exit checked there). */
+interface Measured {
+  pid: number;
+  end(): Promise<void>;
+}
+
+/** A proxy started here: it ends on SIGTERM with 143, silently. */
+function proxyProcess(p: Started): Measured {
+  return {
+    pid: p.pid,
+    async end() {
+      p.child.kill('SIGTERM');
+      const end = await p.exited;
+      assert.is(end.code, 143);
+      assert.is(p.stderr(), '', 'nothing on stderr');
+    },
+  };
+}
+
 /** Warms up, loads, waits for descriptors to settle; asserts and prints the figures. */
-async function loadAndCheck(name: string, p: Started, target: LoadTarget, salt: number): Promise<void> {
+async function loadAndCheck(name: string, p: Measured, target: LoadTarget, salt: number): Promise<void> {
   const fdsBefore = openFds(p.pid);
   const warm = await runLoad(target, CLIENTS, WARM_MS, seededRandom(salt + 100));
   const samples: number[] = [];
@@ -136,26 +156,24 @@ async function loadAndCheck(name: string, p: Started, target: LoadTarget, salt: 
   assert.ok(fdsAfter.length <= fdsBefore.length + FD_SLACK, `descriptors grew:\nbefore:\n${fdsBefore.join('\n')}\nafter:\n${fdsAfter.join('\n')}`);
   assert.ok(third >= 3, `enough RSS samples (${samples.length})`);
   assert.ok(last <= first * RSS_GROWTH + RSS_SLACK_KIB, `RSS grew from ${mib(first)} to ${mib(last)} MiB: ${samples.map(mib).join(' ')}`);
-  p.child.kill('SIGTERM');
-  const end = await p.exited;
-  assert.is(end.code, 143);
-  assert.is(p.stderr(), '', 'nothing on stderr');
+  await p.end();
 }
 
 test('proxy --unix-socket :: 200 clients, nothing lost, no descriptor or memory growth', async () => {
   const sock = join(dir, 'proxy.sock');
   const p = await start(['proxy', '--kubeconfig', admin, `--unix-socket=${sock}`], /^Starting to serve on /);
-  await loadAndCheck('proxy-unix', p, { origin: 'http://localhost', socketPath: sock }, 1);
+  await loadAndCheck('proxy-unix', proxyProcess(p), { origin: 'http://localhost', socketPath: sock }, 1);
 });
 
 test('proxy --port :: 200 clients on 127.0.0.1, nothing lost, no descriptor or memory growth', async () => {
   const p = await start(['proxy', '--kubeconfig', admin, '--port=0'], /^Starting to serve on 127\.0\.0\.1:\d+\n/);
   const port = Number(/:(\d+)\n/.exec(p.stdout())?.[1]);
-  await loadAndCheck('proxy-tcp', p, { origin: `http://127.0.0.1:${port}` }, 2);
+  await loadAndCheck('proxy-tcp', proxyProcess(p), { origin: `http://127.0.0.1:${port}` }, 2);
 });
 
-test('passthrough relay :: 200 clients with the bearer token over TLS, nothing lost, no descriptor or memory growth', async () => {
-  // Stands in for kubectl: shows the relay's kubeconfig, then waits to be signalled.
+test('shared relay :: 200 clients with the bearer token over TLS, nothing lost, no descriptor or memory growth', async () => {
+  // Stands in for kubectl: shows the relay's kubeconfig, then waits to be signalled. The run becomes it;
+  // the shared relay it started is the process under load.
   const fake = join(dir, 'kubectl-shows-config');
   writeFileSync(fake, '#!/bin/sh\ncat "$KUBECONFIG"\necho\necho READY\nexec sleep 600\n');
   chmodSync(fake, 0o755);
@@ -167,7 +185,20 @@ test('passthrough relay :: 200 clients with the bearer token over TLS, nothing l
   const cluster = config.clusters[0]?.cluster;
   if (!cluster) throw new Error(`no cluster in the relay's kubeconfig: ${p.stdout()}`);
   assert.ok(cluster.server.startsWith('https://127.0.0.1:'), cluster.server);
-  await loadAndCheck('relay', p, {
+  // The run hands over to kubectl before the relay process has finished starting: measure from once it answers.
+  await eventually('the relay to answer', () => spawnSync(BINARY, ['relay', 'list'], { env: cleanEnv(), encoding: 'utf8' }).stdout.includes('127.0.0.1:'));
+  const [relay] = relayProcesses();
+  if (relay === undefined) throw new Error('no relay process');
+  await loadAndCheck('relay', {
+    pid: relay,
+    async end() {
+      const stopped = await sock(['relay', 'stop', '--all']);
+      assert.is(stopped.code, 0, stopped.stderr);
+      await eventually('the relay to end', () => !existsSync(`/proc/${relay}`));
+      p.child.kill('SIGTERM');
+      await p.exited;
+    },
+  }, {
     origin: cluster.server,
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString(),
     headers: { authorization: `Bearer ${config.users[0]?.user.token}` },

@@ -1,5 +1,5 @@
 // Streaming passthrough: `kubectl sock exec` (piped and under a terminal),
-// `attach` and `port-forward` run real kubectl 1.33 through the private relay,
+// `attach` and `port-forward` run real kubectl 1.33 through the shared relay,
 // which carries the upgraded connections byte for byte to the fake API
 // server's unix socket. The fake speaks Kubernetes' remote-command protocol
 // (v5.channel.k8s.io over WebSocket) and port-forward (SPDY/3.1, tunnelled in
@@ -19,7 +19,7 @@ import { BINARY, KUBECTL, cleanEnv, startBackground } from '../helpers/processes
 let api: FakeApiServer;
 let echo: Server;
 let echoPort: number;
-/** TMPDIR of every kubectl-sock run here: where the relay's kubeconfig folders come and go. */
+/** TMPDIR of every kubectl-sock run here: the passthrough must write nothing there. */
 let sockTmp: string;
 /** The passthrough runs the oracle kubectl, so both sides of each comparison are kubectl 1.33. */
 const sockEnv: Record<string, string> = { KUBECTL_SOCK_KUBECTL: KUBECTL };
@@ -251,7 +251,29 @@ test('port-forward :: over a SPDY/3.1 upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=f
   assert.match(ours, /^Forwarding from 127\.0\.0\.1:LOCAL -> REMOTE$/m);
 });
 
-test('streams :: no relay kubeconfig is left behind, port-forward ended by Ctrl-C included', () => {
+/** `kubectl … -- logs -f web` (kubectl's own logs, forced through): what it printed after a line was appended, then Ctrl-C. */
+async function followed(via: Via, line: string): Promise<string> {
+  const args = via.cmd === BINARY ? ['--', 'logs', '-f', 'web'] : ['logs', '-f', 'web'];
+  const bg = await startBackground(via.cmd, ['--server', via.server, ...args], /^first$/, { env: via.env });
+  try {
+    api.appendLogs('default', 'web', 'app', [line]);
+    const until = Date.now() + 15_000;
+    while (!bg.output().includes(line) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return bg.output();
+  } finally {
+    await bg.stop('SIGINT');
+  }
+}
+
+test('logs -f :: kubectl\'s own follow through the relay gets the lines appended while it runs, as with kubectl', async () => {
+  api.setLogs('default', 'web', 'app', ['first']);
+  const ours = await followed(viaSock(), 'appended for sock');
+  const theirs = await followed(viaKubectl(), 'appended for kubectl');
+  assert.is(ours, 'first\nappended for sock\n');
+  assert.is(theirs, 'first\nappended for sock\nappended for kubectl\n');
+});
+
+test('streams :: nothing is left in TMPDIR, port-forward ended by Ctrl-C included', () => {
   assert.equal(readdirSync(sockTmp), []);
 });
 

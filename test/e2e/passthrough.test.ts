@@ -1,13 +1,14 @@
 // `kubectl sock VERB …` for verbs kubectl-sock does not implement: the real
-// kubectl runs against a private, token-guarded TLS relay to the socket.
+// kubectl runs against the user's shared, token-guarded TLS relay to the
+// socket (test/e2e/shared-relay.test.ts covers the relay's life).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
-import { BINARY, cleanEnv, kubectl, sock } from '../helpers/processes.ts';
+import { BINARY, cleanEnv, kubectl, sock, testRuntimeDir } from '../helpers/processes.ts';
 
 const fakeKubectl = join(import.meta.dirname, '..', 'fixtures', 'fake-kubectl.sh');
 let dir: string;
@@ -45,8 +46,12 @@ test('passthrough :: describe, api-resources and a forced `-- get` match kubectl
   assert.is(forced.stdout, 'pod/web\n');
 });
 
-function runWithFake(mode: string, args: string[] = ['describe', 'pod', 'web']) {
-  return sock(['--server', api.unixUrl as string, ...args], { env: { KUBECTL_SOCK_KUBECTL: fakeKubectl, FAKE_KUBECTL_MODE: mode } });
+/** TMPDIR of every fake-kubectl run: the passthrough must leave nothing there. */
+let tmp: string;
+const runtime = () => join(testRuntimeDir(), 'kubectl-sock');
+
+function runWithFake(mode: string, args: string[] = ['describe', 'pod', 'web'], kubectlPath = fakeKubectl) {
+  return sock(['--server', api.unixUrl as string, ...args], { env: { KUBECTL_SOCK_KUBECTL: kubectlPath, FAKE_KUBECTL_MODE: mode, TMPDIR: tmp } });
 }
 
 function field(stdout: string, name: string): string {
@@ -54,6 +59,7 @@ function field(stdout: string, name: string): string {
 }
 
 test('relay :: no token or a wrong one gets 401 and never reaches the socket', async () => {
+  tmp = tempDir('ksock-pt-tmp-');
   const before = api.requests.length;
   const r = await runWithFake('exit 0');
   assert.is(field(r.stdout, 'no-token'), '401');
@@ -62,23 +68,38 @@ test('relay :: no token or a wrong one gets 401 and never reaches the socket', a
   assert.equal(api.requests.slice(before).map((q) => `${q.method} ${q.url}`), ['GET /version'], 'nothing of the fake kubectl reached the API server');
 });
 
-test('relay kubeconfig :: private folder and file, connection flags removed, user args unchanged, gone afterwards', async () => {
+test("relay kubeconfig :: in the user's private runtime folder, connection flags removed, user args unchanged, no credential of the context", async () => {
   const r = await runWithFake('exit 0', ['describe', 'pods', '-n', 'kube-system', '--show-events=false']);
+  const path = field(r.stdout, 'kubeconfig');
+  assert.ok(path.startsWith(`${runtime()}/`), path);
   assert.is(field(r.stdout, 'dirmode'), '700');
+  assert.is(statSync(runtime()).mode & 0o777, 0o700);
   assert.is(field(r.stdout, 'filemode'), '600');
   assert.is(field(r.stdout, 'args'), 'describe pods -n kube-system --show-events=false');
-  assert.not.ok(existsSync(dirname(field(r.stdout, 'kubeconfig'))));
+  const config = JSON.parse(readFileSync(path, 'utf8')) as { clusters: Array<{ cluster: Record<string, string> }>; users: Array<{ user: Record<string, string> }>; contexts: Array<{ context: Record<string, string> }> };
+  assert.equal(Object.keys(config.users[0]?.user ?? {}), ['token'], 'only the relay token');
+  assert.match(config.clusters[0]?.cluster['server'] ?? '', /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.is(config.contexts[0]?.context['namespace'], 'kube-system');
+  // The same kubeconfig, and the same relay, for the next run.
+  const again = await runWithFake('exit 0', ['describe', 'pods', '-n', 'kube-system']);
+  assert.is(field(again.stdout, 'kubeconfig'), path);
 });
 
-test("exit codes :: kubectl's own exit code comes back, and a failing kubectl leaves no file", async () => {
-  const r = await runWithFake('exit 7');
-  assert.is(r.code, 7);
-  assert.not.ok(existsSync(dirname(field(r.stdout, 'kubeconfig'))));
+test("exit codes :: kubectl's own exit code comes back, through execve and through the spawn fallback", async () => {
+  assert.is((await runWithFake('exit 7')).code, 7);
+  // A script without #! can only be started by execvp's /bin/sh fallback: kubectl-sock spawns it.
+  const noShebang = join(dir, 'kubectl-no-shebang');
+  writeFileSync(noShebang, readFileSync(fakeKubectl, 'utf8').replace(/^#!.*\n/, ''), { mode: 0o755 });
+  const r = await runWithFake('exit 5', ['describe', 'pod', 'web'], noShebang);
+  assert.is(r.code, 5);
+  assert.is(field(r.stdout, 'args'), 'describe pod web');
+  assert.is(field(r.stdout, 'no-token'), '401');
 });
 
-test('SIGTERM :: forwarded to kubectl, temporary files removed, 143 returned', async () => {
+/** Starts a fake-kubectl run that sleeps, waits for it to say so, and sends SIGTERM. */
+async function terminated(kubectlPath: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; ms: number }> {
   const child = spawn(BINARY, ['--server', api.unixUrl as string, 'describe', 'pod', 'web'], {
-    env: cleanEnv({ KUBECTL_SOCK_KUBECTL: fakeKubectl, FAKE_KUBECTL_MODE: 'sleep' }),
+    env: cleanEnv({ KUBECTL_SOCK_KUBECTL: kubectlPath, FAKE_KUBECTL_MODE: 'sleep', TMPDIR: tmp }),
   });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
@@ -88,10 +109,22 @@ test('SIGTERM :: forwarded to kubectl, temporary files removed, 143 returned', a
   });
   const started = Date.now();
   child.kill('SIGTERM');
-  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-  assert.ok(Date.now() - started < 5000, 'ends promptly');
-  assert.is(code, 143);
-  assert.not.ok(existsSync(dirname(field(out, 'kubeconfig'))));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
+  return { code, signal, out, ms: Date.now() - started };
+}
+
+test('SIGTERM :: reaches kubectl, which the run has become (or its child, in the spawn fallback): 143 as a shell reports it', async () => {
+  const direct = await terminated(fakeKubectl);
+  assert.ok(direct.ms < 5000, 'ends promptly');
+  // The fake's `exec sleep` dies of the signal, as it would run alone.
+  assert.is(direct.code ?? 128 + 15, 143);
+  const noShebang = join(dir, 'kubectl-no-shebang');
+  const spawned = await terminated(noShebang);
+  assert.is(spawned.code, 143, 'the fallback passes the signal on and reports it');
+});
+
+test('TMPDIR :: nothing left there after runs, a failing kubectl and SIGTERM', () => {
+  assert.equal(readdirSync(tmp), []);
 });
 
 test('kubectl lookup :: a missing kubectl is one clear line', async () => {

@@ -1,7 +1,7 @@
 // The worlds test/e2e/signals.test.ts runs commands in: a fake API server, a
 // kubeconfig (maybe a FIFO), a TMPDIR and a socket folder of their own, a marker
 // every process of the run carries, and a recorder standing in for kubectl.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants as fsConstants, type FileHandle, open } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -12,7 +12,7 @@ import { startFakeApiServer, type FakeApiServer, type K8sObject } from '../helpe
 import { generatedLog } from '../helpers/fake-apiserver/generated-log.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { processesWithEnv } from '../helpers/proc.ts';
-import { KUBECTL, cleanEnv } from '../helpers/processes.ts';
+import { BINARY, KUBECTL, cleanEnv } from '../helpers/processes.ts';
 
 /**
  * Stands in for kubectl in passthrough runs: runs the real one, passes SIGINT and
@@ -72,8 +72,10 @@ export interface World {
   api: FakeApiServer;
   kubeconfig: string;
   kubeconfigText: string;
-  /** TMPDIR of the command: passthrough's temporary kubeconfig goes here. */
+  /** TMPDIR of the command: the passthrough must leave nothing here. */
   tmp: string;
+  /** XDG_RUNTIME_DIR of the command: the shared relay's state, and the relay a passthrough run leaves running. */
+  runtime: string;
   /** The private folder of the proxy's socket. */
   sockDir: string;
   marker: string;
@@ -101,9 +103,9 @@ export async function makeWorld(fifo: boolean): Promise<World> {
   else writeFileSync(kubeconfig, kubeconfigText);
   const tmp = join(dir, 'tmp');
   const sockDir = join(dir, 'sock');
-  mkdirSync(tmp, { mode: 0o700 });
-  mkdirSync(sockDir, { mode: 0o700 });
-  return { dir, api, kubeconfig, kubeconfigText, tmp, sockDir, marker: `KSOCK_SIGNALS_RUN=${process.pid}-${++worlds}`, kubectlStatus: join(dir, 'kubectl-status.json') };
+  const runtime = join(dir, 'run');
+  for (const d of [tmp, sockDir, runtime]) mkdirSync(d, { mode: 0o700 });
+  return { dir, api, kubeconfig, kubeconfigText, tmp, runtime, sockDir, marker: `KSOCK_SIGNALS_RUN=${process.pid}-${++worlds}`, kubectlStatus: join(dir, 'kubectl-status.json') };
 }
 
 export interface Run {
@@ -118,7 +120,7 @@ export interface Run {
 export function startIn(w: World, cmd: string, args: string[], env: Record<string, string> = {}): Run {
   const [k, v] = w.marker.split('=') as [string, string];
   const child = spawn(cmd, args, {
-    env: cleanEnv({ TMPDIR: w.tmp, KUBECTL_SOCK_KUBECTL: recorderPath(), REAL_KUBECTL: KUBECTL, KUBECTL_STATUS_FILE: w.kubectlStatus, [k]: v, ...env }),
+    env: cleanEnv({ TMPDIR: w.tmp, XDG_RUNTIME_DIR: w.runtime, KUBECTL_SOCK_KUBECTL: recorderPath(), REAL_KUBECTL: KUBECTL, KUBECTL_STATUS_FILE: w.kubectlStatus, [k]: v, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -194,10 +196,18 @@ export function kubectlStatus(w: World): number | undefined {
   return shellStatus(JSON.parse(readFileSync(w.kubectlStatus, 'utf8')) as Exit);
 }
 
-/** What must be gone once the command ended: its children, its temporary files, its socket. */
-export function assertNothingLeft(w: World, what: string): void {
-  assert.equal(processesWithEnv(w.marker), [], `${what}: no process of the run is left (kubectl child)`);
-  assert.equal(readdirSync(w.tmp), [], `${what}: TMPDIR is empty (temporary kubeconfig removed)`);
+/**
+ * What must be gone once the command ended: its children, its temporary
+ * files, its socket. The shared relay a passthrough run started outlives it
+ * by design: it is stopped first, and must then end with nothing left either.
+ */
+export async function assertNothingLeft(w: World, what: string): Promise<void> {
+  const stop = spawnSync(BINARY, ['relay', 'stop', '--all'], { env: cleanEnv({ XDG_RUNTIME_DIR: w.runtime }), encoding: 'utf8' });
+  assert.is(stop.status, 0, `${what}: relay stop --all: ${stop.stderr}`);
+  const until = Date.now() + 3000;
+  while (processesWithEnv(w.marker).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(processesWithEnv(w.marker), [], `${what}: no process of the run is left (kubectl child, relay)`);
+  assert.equal(readdirSync(w.tmp), [], `${what}: TMPDIR is empty`);
   assert.equal(readdirSync(w.sockDir), [], `${what}: the socket and its private folder are removed`);
 }
 

@@ -37,6 +37,8 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     uid: process.geteuid?.() ?? -1,
     execPath: '/nonexistent/kubectl-sock',
     tmpDir: tmpdir(),
+    execve: undefined,
+    kill: (pid, signal) => process.kill(pid, signal),
     ...overrides,
   };
   return { ctx, out, err, abort };

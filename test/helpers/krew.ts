@@ -2,8 +2,8 @@
 // ~/.cache/kubectl-sock/krew/<version>/bin, for the release tests: `krew
 // install --manifest --archive` proves the manifest installs, offline.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureGoTools, requiredVersion } from './go-tools.ts';
 import { ROOT, run, type RunResult } from './processes.ts';
 
 const MODULE_DIR = join(ROOT, 'test', 'krew');
@@ -16,42 +16,19 @@ export interface Krew {
 
 /** The krew version test/krew/go.mod pins. */
 export function krewVersion(): string {
-  const m = /^\s*sigs\.k8s\.io\/krew (v\S+)/m.exec(readFileSync(join(MODULE_DIR, 'go.mod'), 'utf8'));
-  if (!m?.[1]) throw new Error('test/krew/go.mod does not require sigs.k8s.io/krew');
-  return m[1];
+  return requiredVersion(MODULE_DIR, 'sigs.k8s.io/krew');
 }
 
 /** Builds krew and validate-krew-manifest on first use (a cold build takes ~30 s), then reuses them. */
 export function ensureKrew(): Krew {
   const version = krewVersion();
-  const cache = process.env['KUBECTL_SOCK_CACHE'] ?? join(process.env['HOME'] ?? '/nonexistent', '.cache', 'kubectl-sock');
-  const bin = join(cache, 'krew', version, 'bin');
-  const tools = { version, krew: join(bin, 'krew'), validator: join(bin, 'validate-krew-manifest') };
-  if (existsSync(tools.krew) && existsSync(tools.validator)) return tools;
-  const partial = join(cache, 'krew', version, `.bin.${process.pid}`);
-  mkdirSync(partial, { recursive: true });
-  try {
-    execFileSync('go', [
-      'build', '-trimpath', '-buildvcs=false',
-      // krew reads its version from these; an unset tag makes it a "development build".
-      '-ldflags', `-X sigs.k8s.io/krew/internal/version.gitTag=${version}`,
-      '-o', `${partial}/`, 'sigs.k8s.io/krew/cmd/krew', 'sigs.k8s.io/krew/cmd/validate-krew-manifest',
-    ], {
-      cwd: MODULE_DIR,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...process.env,
-        GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOWORK: 'off', GOFLAGS: '-mod=readonly -p=2',
-        GOMODCACHE: join(cache, 'go', 'mod'), GOCACHE: join(cache, 'go', 'build'),
-      },
-    });
-    rmSync(bin, { recursive: true, force: true });
-    // Only a complete pair takes the cached name.
-    renameSync(partial, bin);
-  } finally {
-    rmSync(partial, { recursive: true, force: true });
-  }
-  return tools;
+  const bin = ensureGoTools({
+    moduleDir: MODULE_DIR, name: 'krew', version,
+    packages: ['sigs.k8s.io/krew/cmd/krew', 'sigs.k8s.io/krew/cmd/validate-krew-manifest'],
+    // krew reads its version from these; an unset tag makes it a "development build".
+    ldflags: `-X sigs.k8s.io/krew/internal/version.gitTag=${version}`,
+  });
+  return { version, krew: join(bin, 'krew'), validator: join(bin, 'validate-krew-manifest') };
 }
 
 export interface KrewHome {

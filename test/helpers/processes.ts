@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './kubeconfig-builder.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** The built single binary: end-to-end tests run the artifact, not the sources. */
@@ -30,12 +31,31 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** A minimal environment, so the developer's own kubeconfig never leaks into a test. */
+let runtimeDir: string | undefined;
+
+/**
+ * This test process's XDG_RUNTIME_DIR: the shared relays its runs start keep
+ * their state there, apart from every other test file's, and end by
+ * themselves when it is removed at exit (a relay whose control socket is gone
+ * is orphaned). `relay stop --all` with cleanEnv() ends them sooner.
+ */
+export function testRuntimeDir(): string {
+  runtimeDir ??= tempDir('ksock-run-');
+  return runtimeDir;
+}
+
+/**
+ * A minimal environment, so the developer's own kubeconfig never leaks into a
+ * test; shared relays in this process's own runtime folder, ending after 5 s
+ * without a client (a test that needs them longer says so).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['KSOCK_TEST_HOME'] ?? '/nonexistent',
     LANG: 'C.UTF-8',
+    XDG_RUNTIME_DIR: testRuntimeDir(),
+    KUBECTL_SOCK_RELAY_IDLE_TIMEOUT: '5s',
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;

@@ -1,5 +1,5 @@
 // The passthrough against a REAL kube-apiserver: `kubectl sock --server
-// unix://… VERB` runs kubectl 1.33 through kubectl-sock's private relay to
+// unix://… VERB` runs kubectl 1.33 through kubectl-sock's shared relay to
 // real `kubectl proxy --unix-socket`; the oracle is the same kubectl over TLS
 // straight to the server. Compared: stdout, stderr and exit code.
 //

@@ -17,6 +17,8 @@ export interface CaseEnv {
   home: string;
   /** The TMPDIR both programs get; it must be empty once they exited. */
   tmp: string;
+  /** XDG_RUNTIME_DIR: where the passthrough's shared relay keeps its state (stopped when the case ends). */
+  runtime: string;
   socketPath: string;
   /** Environment for kubectl sock and the oracle (the relay runs the oracle kubectl). */
   env: Record<string, string>;
@@ -41,13 +43,15 @@ export async function startCaseEnv(): Promise<CaseEnv> {
   const dir = tempDir('ksock-fault-');
   const home = join(dir, 'home');
   const tmp = join(dir, 'tmp');
+  const runtime = join(dir, 'run');
   mkdirSync(home);
   mkdirSync(tmp);
+  mkdirSync(runtime, { mode: 0o700 });
   const socketPath = join(dir, 'api.sock');
   const api = await startFakeApiServer({ unixSocket: socketPath, tcp: true });
   for (const name of ['web', 'api']) api.addObject(pod(name));
   api.setLogs('default', 'web', 'app', LOG_LINES);
-  return { api, dir, home, tmp, socketPath, env: { HOME: home, TMPDIR: tmp, KUBECTL_SOCK_KUBECTL: KUBECTL }, extraArgs: [], cleanups: [] };
+  return { api, dir, home, tmp, runtime, socketPath, env: { HOME: home, TMPDIR: tmp, XDG_RUNTIME_DIR: runtime, KUBECTL_SOCK_KUBECTL: KUBECTL }, extraArgs: [], cleanups: [] };
 }
 
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

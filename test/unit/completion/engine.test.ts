@@ -205,6 +205,12 @@ test('completion :: the shells for the first argument only', async () => {
   assert.equal(await run(['completion', 'bash', '']).then((r) => [r.candidates, r.directive]), [[], Directive.Default]);
 });
 
+test('relay and env :: relay\'s subcommands; env --shell\'s shells', async () => {
+  assert.equal((await run(['relay', ''])).candidates, ['list', 'stop']);
+  assert.equal((await run(['relay', 's'])).candidates, ['stop']);
+  assert.equal((await run(['env', '--shell', 'f'])).candidates, ['fish']);
+});
+
 test('help :: completes command names; proxy and version have no argument completion', async () => {
   assert.equal(values(await run(['help', 'pro'])), ['proxy']);
   for (const words of [['proxy', ''], ['version', ''], ['options', '']]) assert.is((await run(words)).directive, Directive.Default, words.join(' '));

@@ -1,14 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { request } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { globalFlags } from '../../../plugin/cli/global-flags.ts';
 import { splitPassthroughArgs } from '../../../plugin/passthrough/args.ts';
 import { findRealKubectl } from '../../../plugin/passthrough/kubectl-path.ts';
-import { writeRelayKubeconfig } from '../../../plugin/passthrough/temp-kubeconfig.ts';
 import { selfSignedCertificate } from '../../../plugin/passthrough/self-signed.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
 
@@ -29,20 +28,6 @@ test('splitPassthroughArgs :: nothing after -- is touched', () => {
   const s = splitPassthroughArgs(['exec', 'pod', '--', 'kubectl', '--server', 'x'], globals);
   assert.equal(s.forward, ['exec', 'pod', '--', 'kubectl', '--server', 'x']);
   assert.is(s.connection.size, 0);
-});
-
-test('writeRelayKubeconfig :: 0700 folder, 0600 file, removed without a trace', () => {
-  const tmp = tempDir();
-  const k = writeRelayKubeconfig(tmp, { relayUrl: 'https://127.0.0.1:1', token: 'T', contextName: 'prod', namespace: 'ns', caData: 'CA' });
-  assert.is(statSync(dirname(k.path)).mode & 0o777, 0o700);
-  assert.is(statSync(k.path).mode & 0o777, 0o600);
-  const doc = JSON.parse(readFileSync(k.path, 'utf8'));
-  assert.is(doc['current-context'], 'prod');
-  assert.is(doc.contexts[0].context.namespace, 'ns');
-  assert.is(doc.users[0].user.token, 'T');
-  k.remove();
-  k.remove();
-  assert.not.ok(existsSync(dirname(k.path)));
 });
 
 test('findRealKubectl :: skips this binary even when it is named kubectl', () => {
