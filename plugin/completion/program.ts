@@ -8,6 +8,7 @@ import {
 import { PASSTHROUGH_VERBS } from './kubectl-verbs.ts';
 import type { CommandModel, ProgramModel } from './model.ts';
 import { SHELLS } from './shells.ts';
+import { SHELLS as ENV_SHELLS } from '../shared-relay/shell-lines.ts';
 
 /** kubectl get's -o choices, in kubectl's order (PrintFlags.AllowedFormats). */
 export const GET_OUTPUT_FORMATS = [
@@ -24,7 +25,7 @@ const COMPLETERS: Record<string, Pick<CommandModel, 'args' | 'values'>> = {
   get: { args: resourceTypeAndName, values: { output: fixedValues(GET_OUTPUT_FORMATS), subresource: fixedValues(GET_SUBRESOURCES) } },
   logs: { args: podResourceAndContainer },
   completion: { args: validArgs(SHELLS) },
-  env: { values: { shell: fixedValues(SHELLS) } },
+  env: { values: { shell: fixedValues(ENV_SHELLS) } },
   relay: { args: validArgs(['list', 'stop']) },
 };
 

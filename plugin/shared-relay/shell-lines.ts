@@ -1,7 +1,7 @@
-import { SHELLS, type Shell } from '../completion/shells.ts';
+/** The shells `kubectl sock env` writes for (zsh reads bash's lines). */
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
-/** The shells `kubectl sock env` writes for (zsh reads bash's lines): completion's. */
-export { SHELLS, type Shell };
+export type Shell = (typeof SHELLS)[number];
 
 /**
  * Where `env` keeps the KUBECONFIG it replaced, so that `env --unset` puts

@@ -25,7 +25,7 @@ test('encode/decode :: Buffers and the server URL come back; paths a flag gave r
   assert.ok(back.address.transport === 'tcp' && back.address.url instanceof URL && back.address.url.href === 'https://10.0.0.1:6443/prefix');
   assert.equal(back.impersonate, config().impersonate);
   const unix = decodeConfig(encodeConfig(config({ address: resolveServerAddress('unix:///run/k.sock', { baseDir: '/', home: '/h', defaultTLS: false }) }), '/'));
-  assert.equal(unix.address, { transport: 'unix', socketPath: '/run/k.sock', tls: false, display: 'unix:///run/k.sock' });
+  assert.equal(unix.address, { transport: 'unix', socketPath: '/run/k.sock', tls: false, display: 'unix:///run/k.sock', written: 'unix:///run/k.sock' });
 });
 
 test('identity :: the namespace, context name and request timeout do not make another relay; server, credentials, impersonation, proxy and build do', () => {
