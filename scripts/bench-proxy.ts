@@ -1,8 +1,11 @@
 // Benchmark: `kubectl sock proxy -u` versus `kubectl proxy --unix-socket` in front of
 // the same fake API server (TLS + token, in its own process), on loopback only.
-//   node scripts/bench-proxy.ts [--requests N] [--concurrency C] [--log-mib M] [--rounds R]
-// Each round runs both proxies in turn: C keep-alive clients on the unix socket share N
-// GETs of one pod (requests/s, p50/p99 latency), then M MiB of logs are read through each.
+//   node scripts/bench-proxy.ts [--requests N] [--concurrency C] [--log-mib M] [--rounds R] [--log-runs L]
+// First memory: each proxy's RSS idle, then after 300 GETs of one pod, each on a
+// connection of its own (as 300 kubectl runs would), beside a bare Node runtime with the
+// modules any Node proxy loads (the floor). Then each round runs both proxies in turn: C
+// keep-alive clients on the unix socket share N GETs of one pod (requests/s, p50/p99
+// latency). Last, an M MiB log is read through each, L times interleaved (best run).
 // Everything is bounded by --timeout (seconds). Needs dist/kubectl-sock (make build).
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,9 +15,10 @@ import { parseArgs } from 'node:util';
 import { Client } from 'undici';
 import { cpuMs, startUntil } from './bench/processes.ts';
 import { evictFromPageCache, recordResult } from './bench/results.ts';
+import { memoryOf, nodeFloor, sequentialGets, type Memory } from './bench/proxy-memory.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const BINARY = join(ROOT, 'dist', 'kubectl-sock');
+const BINARY = process.env['KUBECTL_SOCK_BINARY'] ?? join(ROOT, 'dist', 'kubectl-sock');
 const KUBECTL = process.env['KUBECTL_SOCK_ORACLE'] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const POD_PATH = '/api/v1/namespaces/default/pods/bench';
 const LOG_PATH = '/api/v1/namespaces/default/pods/bench/log';
@@ -23,8 +27,9 @@ const { values: opts } = parseArgs({
   options: {
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '50' },
-    'log-mib': { type: 'string', default: '256' },
+    'log-mib': { type: 'string', default: '64' },
     rounds: { type: 'string', default: '2' },
+    'log-runs': { type: 'string', default: '5' },
     timeout: { type: 'string', default: '900' },
     'serve-fake': { type: 'string' },
   },
@@ -96,34 +101,61 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-interface Row { name: string; requests: number; seconds: number; latencies: number[]; logBytes: number; logSeconds: number; cpuMs: number }
+interface Row {
+  name: string; requests: number; seconds: number; latencies: number[];
+  /** The best log run's bytes and seconds, and the proxy's CPU time in it. */
+  logBytes: number; logSeconds: number; logCpuMs: number; cpuMs: number;
+  idle?: Memory; afterGets?: Memory;
+}
 
-function record(rows: Row[], concurrency: number): void {
+const LABELS = { kubectlLabel: 'kubectl proxy --unix-socket', sockLabel: 'kubectl sock proxy --unix-socket' };
+/** The issue's goals: RSS after 300 GETs ≤ 1.2× kubectl proxy's; a log at least as fast. */
+const RSS_GOAL = 1.2;
+const LOG_GOAL = 1.0;
+
+function record(rows: Row[], concurrency: number, mib: number): void {
   const mine = rows.find((r) => r.name.startsWith('kubectl-sock'));
   const theirs = rows.find((r) => r.name === 'kubectl proxy');
   if (!mine || !theirs) return;
-  const labels = { kubectlLabel: 'kubectl proxy --unix-socket', sockLabel: 'kubectl sock proxy --unix-socket' };
   const at = `${concurrency} clients`;
   const lat = (r: Row, p: number) => percentile([...r.latencies].sort((a, b) => a - b), p);
-  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'requests per second', unit: 'req/s', ...labels, kubectl: theirs.requests / theirs.seconds, sock: mine.requests / mine.seconds, better: 'higher' });
-  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'p99 latency', unit: 'ms', ...labels, kubectl: lat(theirs, 99), sock: lat(mine, 99), better: 'lower' });
-  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'proxy CPU per request', unit: 'µs/req', ...labels, kubectl: (theirs.cpuMs * 1000) / theirs.requests, sock: (mine.cpuMs * 1000) / mine.requests, better: 'lower' });
-  recordResult({ bench: 'proxy', case: 'a log streamed through the proxy', metric: 'throughput', unit: 'MiB/s', ...labels,
-    kubectl: theirs.logBytes / (1 << 20) / theirs.logSeconds, sock: mine.logBytes / (1 << 20) / mine.logSeconds, better: 'higher' });
+  const mem = (r: Row, k: 'idle' | 'afterGets') => (r[k]?.rssKb ?? NaN) / 1024;
+  recordResult({ bench: 'proxy', case: 'idle, serving nothing yet', metric: 'RSS', unit: 'MiB', ...LABELS, kubectl: mem(theirs, 'idle'), sock: mem(mine, 'idle'), better: 'lower' });
+  recordResult({ bench: 'proxy', case: `after ${GETS} GETs, one connection each`, metric: 'RSS', unit: 'MiB', ...LABELS, kubectl: mem(theirs, 'afterGets'), sock: mem(mine, 'afterGets'), better: 'lower',
+    goal: `≤ ${RSS_GOAL.toFixed(1)}× kubectl`, met: mem(mine, 'afterGets') <= RSS_GOAL * mem(theirs, 'afterGets') });
+  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'requests per second', unit: 'req/s', ...LABELS, kubectl: theirs.requests / theirs.seconds, sock: mine.requests / mine.seconds, better: 'higher' });
+  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'p99 latency', unit: 'ms', ...LABELS, kubectl: lat(theirs, 99), sock: lat(mine, 99), better: 'lower' });
+  recordResult({ bench: 'proxy', case: `GET a pod, ${at}`, metric: 'proxy CPU per request', unit: 'µs/req', ...LABELS, kubectl: (theirs.cpuMs * 1000) / theirs.requests, sock: (mine.cpuMs * 1000) / mine.requests, better: 'lower' });
+  const speed = (r: Row) => r.logBytes / (1 << 20) / r.logSeconds;
+  recordResult({ bench: 'proxy', case: `a ${mib} MiB log streamed through the proxy`, metric: 'throughput (best run)', unit: 'MiB/s', ...LABELS, kubectl: speed(theirs), sock: speed(mine), better: 'higher',
+    goal: `≥ ${LOG_GOAL.toFixed(1)}× kubectl`, met: speed(mine) >= LOG_GOAL * speed(theirs) });
 }
 
-function printTable(rows: Row[], concurrency: number): void {
-  const head = ['proxy', 'requests', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'proxy CPU µs/req', 'logs MiB', 'logs s', 'logs MiB/s'];
-  const lines = rows.map((r) => {
-    const sorted = [...r.latencies].sort((a, b) => a - b);
-    const mib = r.logBytes / (1 << 20);
-    return [r.name, String(r.requests), String(concurrency), (r.requests / r.seconds).toFixed(0), percentile(sorted, 50).toFixed(2),
-      percentile(sorted, 99).toFixed(2), ((r.cpuMs * 1000) / r.requests).toFixed(0), mib.toFixed(0), r.logSeconds.toFixed(2), (mib / r.logSeconds).toFixed(0)];
-  });
+function printTable(head: string[], lines: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   console.log(fmt(head));
   for (const l of lines) console.log(fmt(l));
+}
+
+function printLoad(rows: Row[], concurrency: number): void {
+  printTable(['proxy', 'requests', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'proxy CPU µs/req', 'log MiB', 'best log s', 'log MiB/s', 'its proxy CPU ms'], rows.map((r) => {
+    const sorted = [...r.latencies].sort((a, b) => a - b);
+    const mib = r.logBytes / (1 << 20);
+    return [r.name, String(r.requests), String(concurrency), (r.requests / r.seconds).toFixed(0), percentile(sorted, 50).toFixed(2),
+      percentile(sorted, 99).toFixed(2), ((r.cpuMs * 1000) / r.requests).toFixed(0), mib.toFixed(0), r.logSeconds.toFixed(2), (mib / r.logSeconds).toFixed(0), r.logCpuMs.toFixed(0)];
+  }));
+}
+
+/** RSS, and what it is made of: file-backed pages (the binary's code and data) and anonymous memory (heaps, buffers). */
+function printMemory(rows: Row[], floor: Memory | undefined): void {
+  const mib = (kb: number | undefined) => (kb === undefined ? '-' : (kb / 1024).toFixed(1));
+  const lines = rows.flatMap((r) => [['idle', r.idle], [`after ${GETS} GETs`, r.afterGets]].map(([when, m]) => {
+    const x = m as Memory | undefined;
+    return [r.name, when as string, mib(x?.rssKb), mib(x?.fileKb), mib(x?.anonKb)];
+  }));
+  if (floor) lines.push(['bare Node runtime (floor)', 'http, tls, a listening socket', mib(floor.rssKb), mib(floor.fileKb), mib(floor.anonKb)]);
+  printTable(['process', 'when', 'RSS MiB', 'file-backed MiB', 'anonymous MiB'], lines);
 }
 
 interface Target { name: string; socket: string; pid?: number }
@@ -145,9 +177,20 @@ async function startAll(dir: string, mib: number, children: ChildProcess[]): Pro
   return targets;
 }
 
-/** Rounds alternate the order of the proxies, so neither always runs on a warmer machine. */
-async function measure(targets: Target[], requests: number, concurrency: number, rounds: number): Promise<Row[]> {
-  const rows = new Map(targets.map((p) => [p.name, { name: p.name, requests: 0, seconds: 0, latencies: [] as number[], logBytes: 0, logSeconds: 0, cpuMs: 0 }]));
+/** GETs a proxy serves before its RSS is taken (the issue's measure). */
+const GETS = 300;
+
+/** Memory first, on fresh proxies; then the load rounds; then the log runs. Rounds alternate the order of the proxies. */
+async function measure(targets: Target[], requests: number, concurrency: number, rounds: number, logRuns: number): Promise<Row[]> {
+  const rows = new Map(targets.map((p) => [p.name, { name: p.name, requests: 0, seconds: 0, latencies: [] as number[], logBytes: 0, logSeconds: Infinity, logCpuMs: 0, cpuMs: 0 } as Row]));
+  // Let each settle after start-up before the idle figure.
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const p of targets) (rows.get(p.name) as Row).idle = memoryOf(p.pid);
+  for (const p of targets) {
+    await sequentialGets(p.socket, POD_PATH, GETS);
+    await new Promise((r) => setTimeout(r, 500));
+    (rows.get(p.name) as Row).afterGets = memoryOf(p.pid);
+  }
   for (const p of targets) await load(p.socket, Math.min(2000, requests), concurrency); // warm-up: connections, TLS, JIT
   for (let round = 0; round < rounds; round++) {
     for (const p of round % 2 === 0 ? targets : [...targets].reverse()) {
@@ -158,16 +201,21 @@ async function measure(targets: Target[], requests: number, concurrency: number,
       row.requests += requests;
       row.seconds += r.seconds;
       row.latencies.push(...r.latencies);
+    }
+  }
+  for (let run = 0; run < logRuns; run++) {
+    for (const p of run % 2 === 0 ? targets : [...targets].reverse()) {
+      const row = rows.get(p.name) as Row;
+      const cpu0 = cpuMs(p.pid);
       const l = await readLogs(p.socket);
-      row.logBytes += l.bytes;
-      row.logSeconds += l.seconds;
+      if (l.seconds < row.logSeconds) Object.assign(row, { logBytes: l.bytes, logSeconds: l.seconds, logCpuMs: cpuMs(p.pid) - cpu0 });
     }
   }
   return [...rows.values()];
 }
 
 async function main(): Promise<void> {
-  const [requests, concurrency, mib, rounds] = [opts.requests, opts.concurrency, opts['log-mib'], opts.rounds].map(Number) as [number, number, number, number];
+  const [requests, concurrency, mib, rounds, logRuns] = [opts.requests, opts.concurrency, opts['log-mib'], opts.rounds, opts['log-runs']].map(Number) as [number, number, number, number, number];
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build first`);
   const dir = mkdtempSync(join(tmpdir(), 'ksock-bench-'));
   const children: ChildProcess[] = [];
@@ -178,10 +226,13 @@ async function main(): Promise<void> {
   }, Number(opts.timeout) * 1000);
   try {
     const targets = await startAll(dir, mib, children);
-    const rows = await measure(targets, requests, concurrency, rounds);
-    console.log(`${rounds} round(s); ${requests} GET ${POD_PATH} per round over ${concurrency} keep-alive connections; ${mib} MiB of logs per round`);
-    printTable(rows, concurrency);
-    record(rows, concurrency);
+    const rows = await measure(targets, requests, concurrency, rounds, logRuns);
+    const floor = await nodeFloor(join(dir, 'floor.sock'));
+    console.log(`memory: RSS idle, then after ${GETS} GET ${POD_PATH}, each on a connection of its own (/proc/PID/status)`);
+    printMemory(rows, floor);
+    console.log(`\n${rounds} round(s); ${requests} GET ${POD_PATH} per round over ${concurrency} keep-alive connections; a ${mib} MiB log read ${logRuns} times through each (best run)`);
+    printLoad(rows, concurrency);
+    record(rows, concurrency, mib);
   } finally {
     clearTimeout(deadline);
     for (const c of children.reverse()) c.kill('SIGTERM');

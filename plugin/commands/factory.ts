@@ -163,7 +163,7 @@ export async function logsClient(ctx: Ctx, f: Factory): Promise<LogsClient> {
   ]);
   const config = await f.restConfig();
   const direct = directTarget(config, ctx.env, f.klog.level);
-  if (direct) return viaDirectReader(direct, ctx.signal);
+  if (direct) return viaDirectReader(direct, ctx.signal, f.klog);
   const { KubeClient } = await import('../kube/client.ts');
   return viaKubeClient(await f.client(), () => new KubeClient(ctx, config, f.klog));
 }

@@ -11,6 +11,8 @@ import { apiErrorFrom, type ErrorContext } from './status-error.ts';
 import { logRequest, logResponse } from './request-log.ts';
 import { userAgent } from '../version-info.ts';
 import { directGet, directTarget, type DirectResponse, type DirectTarget } from './logs/direct-reader.ts';
+import { isReplayable, KeptAlive } from '../transport/kept-alive.ts';
+import { retrying, type RetryKind, type RetryLoop } from './with-retry.ts';
 
 export interface KubeRequest {
   method?: string;
@@ -24,6 +26,8 @@ export interface KubeRequest {
   timeoutParam?: boolean;
   /** What the request is about, for client-go's wording of non-Status errors. */
   about?: ErrorContext;
+  /** client-go's request loop for it: Do (the default), Watch (the default for watch=true) or Stream. */
+  retry?: RetryKind;
   /** Errors as client-go's Result.Raw() gives them (discovery, /version): a Status body is not decoded. */
   rawErrors?: boolean;
 }
@@ -42,11 +46,17 @@ export class KubeClient {
   readonly #klog: Klog;
   readonly #auth: Authenticator;
   #transport: Transport | undefined;
+  /** Go's idle keep-alive connection, for its transport's silent retry. */
+  readonly #conn = new KeptAlive();
   /** Where plain GETs go without undici; null when the direct reader does not apply. */
   #direct: DirectTarget | null | undefined;
 
-  constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
+  /** Waits between retries; a seam for tests. */
+  readonly #sleep: RetryLoop['sleep'];
+
+  constructor(ctx: Ctx, config: RestConfig, klog: Klog, sleep?: RetryLoop['sleep']) {
     this.#ctx = ctx;
+    this.#sleep = sleep;
     this.config = config;
     this.#klog = klog;
     this.#auth = new Authenticator(ctx, config.credentials, config.impersonate);
@@ -55,15 +65,42 @@ export class KubeClient {
     }
   }
 
-  /** Sends a request; a transport failure becomes a ConnectError. Non-2xx answers are returned, not thrown. */
+  /**
+   * Sends a request; a transport failure becomes a ConnectError. Non-2xx
+   * answers are returned, not thrown. client-go's retries apply (with-retry.ts):
+   * `req.retry` names its request loop, a watch's by default when it is one.
+   */
   async send(req: KubeRequest): Promise<KubeResponse> {
-    const first = await this.#sendOnce(req);
+    const method = req.method ?? 'GET';
+    const pathAndQuery = req.path + queryString(req, this.config.timeoutMs);
+    const url = `${this.config.address.display}${basePathOf(this.config)}${pathAndQuery}`;
+    // rest.Request's timeout: one deadline for every attempt and every wait between them.
+    const deadline = this.config.timeoutMs > 0 ? AbortSignal.timeout(this.config.timeoutMs) : undefined;
+    const signal = deadline ? AbortSignal.any([this.#ctx.signal, deadline]) : this.#ctx.signal;
+    const loop = {
+      kind: req.retry ?? (req.query?.['watch'] === 'true' ? 'watch' : 'request'),
+      method, url, replayable: !isStream(req.body), klog: this.#klog, signal: this.#ctx.signal, deadline, sleep: this.#sleep,
+    } satisfies RetryLoop;
+    try {
+      return await retrying(loop, async () => {
+        const res = await this.#authenticated(req, method, pathAndQuery, signal);
+        return Object.assign(res, { discard: () => void res.body.resume() });
+      });
+    } catch (err) {
+      // kubectl's CheckErr logs the *url.Error it prints.
+      if (err instanceof ConnectError) this.#logConnectionError(method, url, err.detail);
+      throw err;
+    }
+  }
+
+  /** One attempt; client-go's exec authenticator: a 401 drops the cached credential and runs the plugin again. */
+  async #authenticated(req: KubeRequest, method: string, pathAndQuery: string, signal: AbortSignal): Promise<KubeResponse> {
+    const first = await this.#sendOnce(req, method, pathAndQuery, signal);
     if (first.status !== 401 || !this.#auth.refreshable || isStream(req.body)) return first;
-    // client-go's exec authenticator: a 401 drops the cached credential and runs the plugin again.
     first.body.resume();
     this.#auth.invalidate();
     await this.close();
-    return this.#sendOnce(req);
+    return this.#sendOnce(req, method, pathAndQuery, signal);
   }
 
   /** GETs (or sends) and decodes JSON; a non-2xx answer throws kubectl's error for it. */
@@ -112,17 +149,21 @@ export class KubeClient {
   }
 
   async close(): Promise<void> {
+    this.#conn.forget();
     const t = this.#transport;
     this.#transport = undefined;
     if (t) await t.close().catch(() => undefined);
   }
 
-  async #sendOnce(req: KubeRequest): Promise<KubeResponse> {
-    const method = req.method ?? 'GET';
-    const pathAndQuery = req.path + queryString(req, this.config.timeoutMs);
+  async #sendOnce(req: KubeRequest, method: string, pathAndQuery: string, signal: AbortSignal): Promise<KubeResponse> {
+    const replayable = isReplayable(method, req.headers, isStream(req.body));
     if (method === 'GET' && req.body === undefined && req.headers === undefined) {
       const direct = this.#directTarget();
-      if (direct) return this.#sendDirect(direct, pathAndQuery, req.accept ?? 'application/json, */*');
+      if (direct) {
+        const res = await this.#conn.roundTrip(replayable, () => this.#sendDirect(direct, pathAndQuery, req.accept ?? 'application/json, */*'));
+        this.#conn.watch(res.body);
+        return res;
+      }
     }
     const transport = await this.#getTransport();
     const path = transport.basePath + pathAndQuery;
@@ -136,23 +177,18 @@ export class KubeClient {
     logRequest(this.#klog, method, url, headers);
     // Date.now(), not performance.now(): the global `performance` costs ~3 ms to set up.
     const started = Date.now();
-    const signal = this.config.timeoutMs > 0 ? AbortSignal.any([this.#ctx.signal, AbortSignal.timeout(this.config.timeoutMs)]) : this.#ctx.signal;
     try {
       const { default: request } = await import('undici/lib/api/api-request.js');
-      const res = await request.call(transport.dispatcher, {
-        method: method as 'GET',
-        path,
-        headers,
-        body: req.body,
-        signal,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      const res = await this.#conn.roundTrip(replayable, () =>
+        request.call(transport.dispatcher, { method: method as 'GET', path, headers, body: req.body, signal, headersTimeout: 0, bodyTimeout: 0 })
+          .catch((err: unknown) => Promise.reject(this.#transportError(err))));
       const out: KubeResponse = { status: res.statusCode, statusText: statusText(res.statusCode), headers: res.headers, body: res.body };
       logResponse(this.#klog, method, url, out, Date.now() - started);
+      this.#conn.watch(out.body);
       return out;
     } catch (err) {
-      throw this.#transportError(err, method, url, started);
+      this.#klog.info(6, 'client.ts', `${method} ${url}  in ${Date.now() - started} milliseconds`);
+      throw err;
     }
   }
 
@@ -163,13 +199,7 @@ export class KubeClient {
    * command's start-up. Requests, answers and errors are the same.
    */
   async #sendDirect(target: DirectTarget, path: string, accept: string): Promise<KubeResponse> {
-    let res;
-    try {
-      res = await directGet(target, path, this.#ctx.signal, accept);
-    } catch (err) {
-      if (err instanceof ConnectError) this.#logConnectionError('GET', `${this.config.address.display}${target.basePath}${path}`, err.detail);
-      throw err;
-    }
+    const res = await directGet(target, path, this.#ctx.signal, accept);
     return { status: res.status, statusText: statusText(res.status), headers: res.headers, body: readableOf(res) };
   }
 
@@ -183,15 +213,13 @@ export class KubeClient {
     return this.#direct ?? undefined;
   }
 
-  #transportError(err: unknown, method: string, url: string, started: number): Error {
+  #transportError(err: unknown): Error {
     const e = err as Error & { code?: string; name?: string };
-    this.#klog.info(6, 'client.ts', `${method} ${url}  in ${Date.now() - started} milliseconds`);
     if (e.name === 'TimeoutError' || (e.name === 'AbortError' && !this.#ctx.signal.aborted)) {
       return new ConnectError('timeout', this.config.address.display,
         `net/http: request canceled (Client.Timeout exceeded while awaiting headers)`);
     }
     const mapped = toConnectError(e.cause ?? e, this.config.address) ?? toConnectError(e, this.config.address);
-    this.#logConnectionError(method, url, mapped?.detail ?? e.message);
     if (mapped) return mapped;
     if (e instanceof SockError || e.name === 'AbortError') return e;
     return new ConnectError('other', this.config.address.display, e.message || String(e));
@@ -210,6 +238,11 @@ export class KubeClient {
     }
     return this.#transport;
   }
+}
+
+/** The server URL's path prefix requests go under (openTransport's basePath). */
+function basePathOf(config: RestConfig): string {
+  return config.address.transport === 'tcp' ? config.address.basePath : '';
 }
 
 function queryString(req: KubeRequest, timeoutMs: number): string {

@@ -1,11 +1,11 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { Klog } from '../klog.ts';
 import { logRequest } from '../kube/request-log.ts';
 import { toConnectError } from '../transport/connect-error.ts';
-import type { Transport } from '../transport/dispatcher.ts';
+import { isReplayable } from '../transport/kept-alive.ts';
 import type { Exchange } from './access-log.ts';
+import type { DistinctHeaders, Flow, ResponseSink } from './engine.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { goConnectionHeader, goError, klogLine, sendReply } from './responses.ts';
 import type { Upstream } from './upstream.ts';
@@ -21,7 +21,7 @@ export interface ForwardContext {
   identity?: Record<string, string | string[]>;
 }
 
-/** Whether a request carries a body (its stream cannot be sent twice, so it is never retried). */
+/** Whether a request carries a body (its stream cannot be sent twice, so it is never resent). */
 export function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
@@ -57,103 +57,106 @@ export function failRequest(fc: ForwardContext, res: ServerResponse, x: Exchange
 
 /**
  * Sends one request upstream and streams the answer back as it arrives:
- * each chunk is written as soon as undici hands it over (a watch event or a
- * followed log line is never held back), with backpressure both ways. A
- * bodiless request is retried once on a fresh connection after a reused
- * connection failed before answering, and after a 401 when an exec plugin
- * can supply a new credential.
+ * each chunk is written as soon as the engine hands it over (a watch event
+ * or a followed log line is never held back), with backpressure both ways.
+ * Nothing is retried on the client's behalf, except where kubectl proxy's Go
+ * transport resends: once, on a fresh connection, a replayable request whose
+ * kept-alive connection the server closed before answering; and once after a
+ * 401 when an exec plugin can supply a new credential.
  */
 export function forward(fc: ForwardContext, req: IncomingMessage, res: ServerResponse, path: string, x: Exchange): void {
   let gone = false;
-  let current: Dispatcher.DispatchController | undefined;
+  let current: Flow | undefined;
   res.once('close', () => {
     gone = !res.writableFinished;
     if (gone) current?.abort(new Error('the client went away'));
   });
   const body = hasBody(req);
+  const replayable = isReplayable(x.method, req.headers, body);
   const attempt = async (retry: boolean): Promise<void> => {
-    let t: Transport;
+    let ready;
     let headers: string[];
     try {
       // A retry takes a new connection: the idle ones may all have been closed together.
-      const ready = await fc.upstream.prepare(retry);
-      t = ready.transport;
+      ready = await fc.upstream.prepareForward(retry);
       headers = upstreamHeaders(req, ready.credentials, fc.identity);
     } catch (err) {
       return failRequest(fc, res, x, err);
     }
-    if (gone) return fc.upstream.release(t, true);
+    if (gone) return ready.cancel();
     const url = `${fc.upstream.display}${path}`;
     if (fc.klog.level >= 7) logRequest(fc.klog, x.method, url, pairs(headers));
-    const handler = new ResponseRelay(fc, res, x, t, url, {
-      canRetry: !retry && !body,
+    const relay = new ResponseRelay(fc, res, x, url, {
+      canResend: !retry && replayable,
+      canRefresh: !retry && !body,
       retry: () => void attempt(true),
-      onStart: (c) => (current = c),
+      onStart: (f) => (current = f),
     });
-    t.dispatcher.dispatch({ method: x.method, path, headers, body: body ? req : null, headersTimeout: 0, bodyTimeout: 0 }, handler);
+    ready.send({ method: x.method, path, headers, body: body ? req : null }, relay);
   };
   attempt(false).catch((err: unknown) => failRequest(fc, res, x, err));
 }
 
 interface RelayHooks {
-  canRetry: boolean;
+  /** Go's transport would resend this request if its kept-alive connection turned out closed. */
+  canResend: boolean;
+  /** A 401 may be answered by running the exec plugin again and resending. */
+  canRefresh: boolean;
   retry(): void;
-  onStart(c: Dispatcher.DispatchController): void;
+  onStart(f: Flow): void;
 }
 
-/** undici's handler for one forwarded request: upstream events become writes to the client's response. */
-class ResponseRelay implements Dispatcher.DispatchHandler {
+/** One forwarded answer: the engine's events become writes to the client's response. */
+class ResponseRelay implements ResponseSink {
   readonly #fc: ForwardContext;
   readonly #res: ServerResponse;
   readonly #x: Exchange;
-  readonly #t: Transport;
   readonly #url: string;
   readonly #hooks: RelayHooks;
+  #flow: Flow | undefined;
   #retrying = false;
   #started = false;
   /** Body chunks received in this tick, written together by #flush. */
   #pending: Buffer[] = [];
 
-  constructor(fc: ForwardContext, res: ServerResponse, x: Exchange, t: Transport, url: string, hooks: RelayHooks) {
+  constructor(fc: ForwardContext, res: ServerResponse, x: Exchange, url: string, hooks: RelayHooks) {
     this.#fc = fc;
     this.#res = res;
     this.#x = x;
-    this.#t = t;
     this.#url = url;
     this.#hooks = hooks;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#hooks.onStart(controller);
-    if (this.#res.destroyed) controller.abort(new Error('the client went away'));
+  start(flow: Flow): void {
+    this.#flow = flow;
+    this.#hooks.onStart(flow);
+    if (this.#res.destroyed) flow.abort(new Error('the client went away'));
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
-    // 1xx answers (103 Early Hints) precede the real one; the client's connection is not told.
-    if (status < 200) return;
+  head(status: number, headers: DistinctHeaders): void {
     const { klog } = this.#fc;
+    const flow = this.#flow as Flow;
     if (klog.level >= 6) {
       klog.info(6, 'round_trippers.ts', `${this.#x.method} ${this.#url} ${status} ${STATUS_CODES[status] ?? ''} in ${Math.round(performance.now() - this.#x.started)} milliseconds`);
     }
-    if (status === 401 && this.#hooks.canRetry && this.#fc.upstream.refreshCredentials()) {
+    if (status === 401 && this.#hooks.canRefresh && this.#fc.upstream.refreshCredentials()) {
       this.#retrying = true;
-      controller.abort(new Error('retrying with a new credential'));
+      flow.abort(new Error('retrying with a new credential'));
       this.#hooks.retry();
       return;
     }
     this.#started = true;
     this.#x.status = status;
-    const raw = (controller as { rawHeaders?: Buffer[] }).rawHeaders;
     const res = this.#res;
     if (res.destroyed) return;
     goConnectionHeader(res);
     try {
-      res.writeHead(status, downstreamHeaders(raw, headers));
+      res.writeHead(status, downstreamHeaders(undefined, headers));
     } catch (err) {
       // A header Node will not write (Go's server would drop it too): refuse the answer as a whole.
       res.removeHeader('Content-Length');
       this.#started = false;
-      controller.abort(err as Error);
+      flow.abort(err as Error);
       return;
     }
     // A streamed answer (no Content-Length: a watch, a followed log) may wait long for its first
@@ -161,40 +164,40 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     if (headers['content-length'] === undefined) res.flushHeaders();
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  data(chunk: Buffer): void {
+    if (this.#retrying) return;
     this.#x.bytes += chunk.length;
     // The chunks parsed from what the upstream socket delivered in this turn of the event
     // loop (a kubelet's log arrives line by line) go out as one write. setImmediate runs
     // before the loop waits for I/O again, so nothing is held back; one write per line
     // would cost more than the rest of the relay.
-    if (this.#pending.length === 0) setImmediate(this.#flush, controller);
+    if (this.#pending.length === 0) setImmediate(this.#flush);
     this.#pending.push(chunk);
   }
 
-  readonly #flush = (controller?: Dispatcher.DispatchController): void => {
+  readonly #flush = (): void => {
     const chunks = this.#pending;
     if (chunks.length === 0) return;
     this.#pending = [];
     const res = this.#res;
     if (res.destroyed) return;
-    if (!res.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)) && controller) {
-      controller.pause();
-      res.once('drain', () => controller.resume());
+    const flow = this.#flow;
+    if (!res.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)) && flow) {
+      flow.pause();
+      res.once('drain', () => flow.resume());
     }
   };
 
-  onResponseEnd(): void {
-    this.#fc.upstream.release(this.#t, true);
+  end(): void {
     this.#flush();
     this.#res.end();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.#fc.upstream.release(this.#t, false);
+  error(err: Error): void {
     if (this.#retrying || this.#res.destroyed) return;
     const code = (err as { code?: string }).code;
-    if (!this.#started && this.#hooks.canRetry && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')) {
-      // A kept-alive connection the server had just closed: Go's transport retries these too.
+    if (!this.#started && this.#hooks.canResend && this.#flow?.reused() && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')) {
+      // A kept-alive connection the server had just closed (persistConn.shouldRetryRequest).
       this.#hooks.retry();
       return;
     }

@@ -49,9 +49,7 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   const { address } = opts;
   const connect = address.tls ? await checkedTlsOptions(opts) : undefined;
   if (address.transport === 'unix') {
-    // kubectl proxy's --accept-hosts admits "localhost" only; the Host header follows the origin.
-    const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
-    const origin = `${address.tls ? 'https' : 'http'}://${host}`;
+    const origin = `${address.tls ? 'https' : 'http'}://${hostHeader(address, opts.tls)}`;
     const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: client, origin, basePath: '', close: () => client.destroy() };
   }
@@ -104,7 +102,7 @@ function withHeaders(headers: Dispatcher.DispatchOptions['headers'], extra: Reco
  * The TLS options, with what client-go's TransportFor refuses before any
  * request refused here too: unreadable files, CA data with no certificate.
  */
-async function checkedTlsOptions(opts: TransportOptions): Promise<Record<string, unknown>> {
+export async function checkedTlsOptions(opts: Pick<TransportOptions, 'address' | 'tls' | 'clientCertificate'>): Promise<Record<string, unknown>> {
   const connect = tlsConnectOptions(opts);
   if (connect['ca']) (await import('./root-certificates.ts')).checkRootCertificates(connect['ca'] as Buffer);
   return connect;
@@ -112,11 +110,20 @@ async function checkedTlsOptions(opts: TransportOptions): Promise<Record<string,
 
 /** Checks the TLS configuration of an address as building a client does (kubectl version does so before printing). */
 export async function checkTlsConfig(address: ServerAddress, tls: TlsConfig): Promise<void> {
-  if (address.tls) await checkedTlsOptions({ address, tls, env: {} });
+  if (address.tls) await checkedTlsOptions({ address, tls });
 }
 
-/** The TLS options client-go's transport.TLSConfigFor would build. */
-function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
+/**
+ * The Host header requests carry: the URL's host, or for a socket "localhost"
+ * (kubectl proxy's --accept-hosts admits it) or the TLS server name.
+ */
+export function hostHeader(address: ServerAddress, tls: TlsConfig): string {
+  if (address.transport === 'tcp') return address.url.host;
+  return address.tls ? tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
+}
+
+/** The TLS options client-go's transport.TLSConfigFor would build (node:tls connect options). */
+function tlsConnectOptions(opts: Pick<TransportOptions, 'address' | 'tls' | 'clientCertificate'>): Record<string, unknown> {
   const { tls } = opts;
   if (tls.insecure && (tls.caFile || tls.caData)) {
     throw new ConfigError('specifying a root certificates file with the insecure flag is not allowed');

@@ -126,8 +126,12 @@ test('socket :: the peer does not speak HTTP', async () => {
 });
 
 test('socket :: the peer hangs up without answering', async () => {
-  api.faults.push({ kind: 'drop' });
-  const r = await sock(['version', '--server', api.unixUrl as string]);
+  // A log stream is the one GET client-go does not retry after EOF (Request.Stream); Go's transport
+  // resends it once on the connection the pod's GET left open, so it is cut twice.
+  api.addObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hangup', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase: 'Running' } });
+  api.setLogs('default', 'hangup', 'c', ['never shown']);
+  api.faults.push({ kind: 'drop', times: 2, match: (req) => req.url.startsWith('/api/v1/namespaces/default/pods/hangup/log') });
+  const r = await sock(['logs', 'hangup', '--server', api.unixUrl as string]);
   assertOneLine(r, /^Unable to connect to the server: EOF \(the peer at unix:\/\/.*api\.sock closed the connection before answering\)\n$/);
 });
 

@@ -55,12 +55,13 @@ function planFor(f: Factory, o: GetOptions): Promise<Plan> {
 
 /**
  * kubectl's CheckErr for an aggregate: one error as usual; several, one line each without "error: ".
- * An answer that could not be read or decoded is kubectl's too, even alone: it comes from inside
- * the resource visitor's own aggregate.
+ * An answer that could not be read or decoded, and a request that failed after client-go's retries
+ * with its earlier cause, are kubectl's too, even alone: they come from inside the resource
+ * visitor's own aggregate.
  */
 function reportErrors(ctx: Ctx, errors: unknown[]): number {
   if (errors.length === 0) return 0;
-  const unreadable = (e: unknown) => e instanceof SockError && (e.code === 'E_BODY' || e.code === 'E_DECODE');
+  const unreadable = (e: unknown) => e instanceof SockError && (e.code === 'E_BODY' || e.code === 'E_DECODE' || e.code === 'E_RETRY');
   if (errors.length === 1 && (ctx.signal.aborted || !unreadable(errors[0]))) throw errors[0];
   for (const err of errors) {
     const line = err instanceof ApiError || err instanceof ConnectError ? formatError(err).text : err instanceof Error ? err.message : String(err);

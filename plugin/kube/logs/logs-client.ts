@@ -2,7 +2,10 @@
 // stream (a log, a watch). Over the shared KubeClient, or, on a plain socket
 // with nothing to authenticate, over the direct reader, which spares loading
 // undici and keeps a big log's memory at one buffer.
-import { SockError } from '../../errors.ts';
+import { ConnectError, SockError } from '../../errors.ts';
+import type { Klog } from '../../klog.ts';
+import { KeptAlive } from '../../transport/kept-alive.ts';
+import { retrying, type RetryKind, type RetryLoop } from '../with-retry.ts';
 import type { KubeClient } from '../client.ts';
 import { apiErrorFrom, type ErrorContext } from '../status-error.ts';
 import { directGet, type DirectTarget } from './direct-reader.ts';
@@ -40,7 +43,8 @@ export function viaKubeClient(shared: KubeClient, make: () => KubeClient): LogsC
   const over = (client: KubeClient): LogsClient => ({
     json: (req) => client.json(req),
     async stream(req, signal) {
-      const res = await client.send(req);
+      // client-go's Request.Stream: only an answer with Retry-After is retried.
+      const res = await client.send({ ...req, retry: 'stream' });
       if (signal.aborted) {
         res.body.destroy();
         throw signal.reason;
@@ -71,17 +75,36 @@ async function readAll(body: AsyncIterable<Buffer>): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** No -v logging. */
+const QUIET: Klog = { level: 0, info: () => undefined, error: () => undefined };
+
 /** The direct reader (direct-reader.ts), for plain sockets with nothing to authenticate. */
-export function viaDirectReader(target: DirectTarget, signal: AbortSignal): LogsClient {
-  const open = async (req: LogsRequest, sig: AbortSignal) => {
-    const res = await directGet(target, pathWithQuery(req), sig);
+export function viaDirectReader(target: DirectTarget, signal: AbortSignal, klog: Klog = QUIET): LogsClient {
+  const conn = new KeptAlive();
+  const open = async (req: LogsRequest, sig: AbortSignal, kind: RetryKind) => {
+    const path = pathWithQuery(req);
+    const url = `${target.address.display}${target.basePath}${path}`;
+    const loop: RetryLoop = { kind, method: 'GET', url, replayable: true, klog, signal: sig };
+    const res = await retrying(loop, async () => {
+      const r = await conn.roundTrip(true, () => directGet(target, path, sig));
+      return Object.assign(r, { discard: () => r.close() });
+    }).catch((err: unknown) => {
+      if (err instanceof ConnectError) klog.info(4, 'client.ts', `Connection error: GET ${url}: ${err.detail}`);
+      throw err;
+    });
     if (res.status >= 200 && res.status <= 299) return res;
     const text = await readAll(res.body);
     throw apiErrorFrom(res.status, text, res.headers['content-type'] ?? '', { method: 'GET', ...req.about });
   };
+  /** The answer read to its end leaves Go's connection idle for the next request. */
+  async function* tracked(body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+    yield* body;
+    conn.idle();
+  }
   const client: LogsClient = {
     async json<T>(req: LogsRequest): Promise<T> {
-      const text = await readAll((await open(req, signal)).body);
+      const text = await readAll((await open(req, signal, 'request')).body);
+      conn.idle();
       try {
         return JSON.parse(text) as T;
       } catch {
@@ -89,8 +112,8 @@ export function viaDirectReader(target: DirectTarget, signal: AbortSignal): Logs
       }
     },
     async stream(req, sig) {
-      const res = await open(req, sig);
-      return { body: res.body, reusesBuffers: true, close: () => res.close() };
+      const res = await open(req, sig, 'stream');
+      return { body: tracked(res.body), reusesBuffers: true, close: () => res.close() };
     },
     // Every request has a connection of its own already.
     another: () => client,

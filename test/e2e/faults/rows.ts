@@ -30,6 +30,8 @@ function at(cmd: Command, fault: FaultSpec, times = 1000): (l: ListenerKind) => 
 
 // Go net error shapes kubectl prints for these faults.
 const EOF_ERR = /^Unable to connect to the server: (EOF|.*connection reset by peer)/;
+/** client-go's retries ran into --request-timeout while waiting: the rate limiter refuses, naming the last cut. */
+const RETRIES_TIMED_OUT = /^client rate limiter Wait returned an error: context deadline exceeded - error from a previous attempt: (EOF|.*connection reset by peer)$/;
 const MALFORMED = /^Unable to connect to the server: net\/http: HTTP\/1\.x transport connection broken: malformed HTTP /;
 const MISSING = /^Unable to connect to the server: dial unix \S+none\.sock: connect: no such file or directory \(is the proxy running\?/;
 const STALE = /^Unable to connect to the server: dial unix \S+stale\.sock: connect: connection refused \(nothing is listening/;
@@ -116,7 +118,8 @@ function oneShotRows(cmd: 'get' | 'logs' | 'passthrough'): Row[] {
   return [
     { command: cmd, fault: 'connection refused: socket file missing', server: missing, expect: { error: MISSING } },
     { command: cmd, fault: 'connection refused: stale socket file', server: staleSocket, expect: { error: STALE } },
-    { command: cmd, fault: 'reset before the answer', faults: at(cmd, { kind: 'drop', reset: true }), args: ['--request-timeout=5s'], expect: { error: viaRelay ? upstream500('EOF') : EOF_ERR } },
+    // get's GETs are retried (client-go's Do) until --request-timeout; a log stream is not (Stream).
+    { command: cmd, fault: 'reset before the answer', faults: at(cmd, { kind: 'drop', reset: true }), args: ['--request-timeout=5s'], expect: { error: viaRelay ? upstream500('EOF') : cmd === 'get' ? RETRIES_TIMED_OUT : EOF_ERR } },
     { command: cmd, fault: 'reset mid-response', faults: at(cmd, { kind: 'drop', afterBytes: 120 }), expect: { oracle: true } },
     { command: cmd, fault: 'response cut mid-line', faults: at(cmd, { kind: 'drop', afterBytes: 333 }), expect: { oracle: true } },
     { command: cmd, fault: 'garbage instead of HTTP', faults: at(cmd, { kind: 'garbage' }), expect: { error: viaRelay ? upstream500('net/http: HTTP/1\\.x transport connection broken: malformed HTTP [^"]*') : MALFORMED } },
@@ -133,6 +136,39 @@ function oneShotRows(cmd: 'get' | 'logs' | 'passthrough'): Row[] {
     { command: cmd, fault: 'socket file disappears during the run', ...goneWhileWaiting(cmd), expect: { error: viaRelay ? upstream500('(EOF|dial unix .*no such file or directory)') : GONE } },
     // kubectl takes over 15 s to decode this one; kubectl sock's output is checked as kubectl prints it for the same list.
     ...(cmd === 'get' ? [{ command: cmd, fault: 'huge JSON body (100 MiB)', faults: at(cmd, { kind: 'huge', bytes: 100 * MiB }, 1), args: ['-o', 'name'], expect: { stdout: 'pod/filler\n' } } satisfies Row] : []),
+  ];
+}
+
+/**
+ * Cut N times before the answer, then answered: client-go retries a GET after
+ * EOF (1 s apart, 10 times at most) and honours Retry-After; below it, Go's
+ * transport resends once at once on a kept-alive connection. kubectl is the
+ * oracle: the same output and exit code after the same cuts.
+ */
+function cutThenAnswerRows(): Row[] {
+  const cut = (times: number): FaultSpec => ({ kind: 'drop', times });
+  const busy = (code: number, retryAfter: string, times: number): FaultSpec => ({ kind: 'status', code, body: '', contentType: '', headers: { 'Retry-After': retryAfter }, times });
+  const onPod = (fault: FaultSpec) => (l: ListenerKind) => [on(l, POD, fault)];
+  return [
+    { command: 'get', fault: 'cut once, then answers (Go resends on the kept-alive connection)', faults: at('get', cut(1), 1), expect: { oracle: true } },
+    { command: 'get', fault: 'cut twice, then answers (one retry after 1 s)', faults: at('get', cut(2), 2), expect: { oracle: true } },
+    { command: 'get', fault: 'cut 11 times, then answers (the tenth and last retry)', faults: at('get', cut(11), 11), expect: { oracle: true } },
+    { command: 'get', fault: '429 with Retry-After: 1 twice, then answers', faults: at('get', busy(429, '1', 2), 2), expect: { oracle: true } },
+    { command: 'get', fault: '503 with Retry-After: 0 eleven times (retries used up)', faults: at('get', busy(503, '0', 11), 11), expect: { oracle: true } },
+    { command: 'get', fault: '503 with an HTTP-date Retry-After (not retried)', faults: at('get', busy(503, 'Wed, 21 Oct 2015 07:28:00 GMT', 1), 1), expect: { oracle: true } },
+    { command: 'logs', fault: 'log cut once, then answers (Go resends)', faults: at('logs', cut(1), 1), expect: { oracle: true } },
+    // client-go's Stream retries no error: the second cut is the error.
+    { command: 'logs', fault: 'log cut twice, then answers (not retried)', faults: at('logs', cut(2), 2), expect: { error: EOF_ERR } },
+    { command: 'logs', fault: 'log 429 with Retry-After: 1 twice, then answers', faults: at('logs', busy(429, '1', 2), 2), expect: { oracle: true } },
+    { command: 'logs', fault: 'the pod GET cut twice, then answers', faults: onPod(cut(2)), expect: { oracle: true } },
+    { command: 'logs -f', fault: 'follow request cut twice before the answer (not retried)', faults: at('logs -f', cut(2), 2), expect: { error: EOF_ERR } },
+    { command: 'get -w', fault: 'watch request cut twice, then answers', faults: at('get -w', cut(2), 2), expect: { resumed: true } },
+    { command: 'get -w', fault: 'watch request 503 with Retry-After: 1, then answers', faults: at('get -w', busy(503, '1', 1), 1), expect: { resumed: true } },
+    // The relay and the proxy never retry for their client; only Go's transport resends, once.
+    { command: 'passthrough', fault: 'cut once, then answers (the relay resends on its kept-alive connection)', faults: at('passthrough', cut(1), 1), expect: { oracle: true } },
+    { command: 'passthrough', fault: 'cut twice (the relay does not retry for kubectl)', faults: at('passthrough', cut(2), 2), expect: { error: upstream500('EOF') } },
+    { command: 'proxy', fault: 'upstream cut once, then answers (kept-alive connection resent)', faults: at('proxy', cut(1), 1), expect: { oracle: true } },
+    { command: 'proxy', fault: 'upstream cut twice (no retry for the client)', faults: at('proxy', cut(2), 2), expect: { oracle: true } },
   ];
 }
 
@@ -200,5 +236,5 @@ function fuzzedRows(): Row[] {
 }
 
 export function allRows(): Row[] {
-  return [...oneShotRows('get'), ...oneShotRows('logs'), ...streamingRows('get -w'), ...streamingRows('logs -f'), ...proxyRows(), ...oneShotRows('passthrough'), ...listInsteadOfWatchRows(), ...fuzzedRows()];
+  return [...oneShotRows('get'), ...oneShotRows('logs'), ...streamingRows('get -w'), ...streamingRows('logs -f'), ...proxyRows(), ...oneShotRows('passthrough'), ...listInsteadOfWatchRows(), ...cutThenAnswerRows(), ...fuzzedRows()];
 }

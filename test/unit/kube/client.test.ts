@@ -25,12 +25,20 @@ function config(server: string): RestConfig {
   };
 }
 
-/** A client at klog level `v` (6 and up logs requests, which only the undici path does). */
-function client(v: number, server = api.unixUrl as string): { kube: KubeClient; log: Capture } {
+/** A client at klog level `v` (6 and up logs requests, which only the undici path does); its retry waits are recorded, not slept. */
+function client(v: number, server = api.unixUrl as string): { kube: KubeClient; log: Capture; waits: number[] } {
   const { ctx } = testCtx();
   const log = new Capture();
-  return { kube: new KubeClient(ctx, config(server), newKlog(v, log, () => new Date(), 1)), log };
+  const waits: number[] = [];
+  return { kube: new KubeClient(ctx, config(server), newKlog(v, log, () => new Date(), 1), async (ms) => void waits.push(ms)), log, waits };
 }
+
+/** A fault on the next `times` requests for `path`. */
+function cut(path: string, times: number): void {
+  api.faults.push({ kind: 'drop', times, match: (r) => r.url.startsWith(path) });
+}
+
+const seen = (path: string, since: number) => api.requests.slice(since).filter((r) => r.url.startsWith(path)).length;
 
 test.before(async () => {
   api = await startFakeApiServer({ unixSocket: join(dir, 'api.sock'), tcp: true });
@@ -89,11 +97,12 @@ test('send :: a streamed body is read whole, pieces kept intact', async () => {
 
 for (const [name, fault, detail] of [
   ['a peer that does not speak HTTP', { kind: 'garbage', bytes: 'SSH-2.0-OpenSSH_9.2\r\n' }, 'net/http: HTTP/1.x transport connection broken: malformed HTTP response'],
-  ['a peer that hangs up before answering', { kind: 'drop' }, 'EOF'],
+  // client-go retries a GET ten times after EOF: the eleventh is the error.
+  ['a peer that hangs up before answering', { kind: 'drop', times: 11 }, 'EOF'],
 ] as const) {
   for (const v of [0, 6]) {
     test(`send :: -v=${v}: ${name} is kubectl's connection error`, async () => {
-      api.faults.push(fault);
+      api.faults.push({ ...fault });
       const { kube } = client(v);
       const err = await failureOf(kube.send({ path: '/version' }));
       await kube.close();
@@ -102,6 +111,52 @@ for (const [name, fault, detail] of [
     });
   }
 }
+
+for (const v of [0, 6]) {
+  test(`send :: -v=${v}: a GET cut twice is retried after 1 s each time, as client-go does`, async () => {
+    const { kube, waits, log } = client(v);
+    const before = api.requests.length;
+    cut('/api/v1/namespaces/default/pods/p', 2);
+    const pod = await kube.json<{ metadata: { name: string } }>({ path: '/api/v1/namespaces/default/pods/p' });
+    await kube.close();
+    assert.is(pod.metadata.name, 'p');
+    assert.is(seen('/api/v1/namespaces/default/pods/p', before), 3);
+    assert.equal(waits, [1000, 1000]);
+    assert.is(log.text().includes('"Got a Retry-After response" delay="1s" attempt=2'), v >= 4);
+  });
+
+  test(`send :: -v=${v}: after an answer, a kept-alive connection found closed is resent at once, as Go's transport does`, async () => {
+    const { kube, waits } = client(v);
+    await kube.json({ path: '/version' });
+    const before = api.requests.length;
+    cut('/api/v1/namespaces/default/pods/p', 1);
+    await kube.json({ path: '/api/v1/namespaces/default/pods/p' });
+    assert.is(seen('/api/v1/namespaces/default/pods/p', before), 2);
+    assert.equal(waits, []);
+    // Once only: the next cut is client-go's to retry, after its wait.
+    cut('/api/v1/namespaces/default/pods/p', 2);
+    await kube.json({ path: '/api/v1/namespaces/default/pods/p' });
+    await kube.close();
+    assert.equal(waits, [1000]);
+  });
+}
+
+test('send :: a POST is not retried after EOF; a 503 with Retry-After is', async () => {
+  const { kube, waits } = client(6);
+  const before = api.requests.length;
+  cut('/api/v1/namespaces/default/pods', 1);
+  const err = await failureOf(kube.send({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: '{}', headers: { 'content-type': 'application/json' } }));
+  assert.instance(err, ConnectError);
+  assert.is(seen('/api/v1/namespaces/default/pods', before), 1);
+  api.faults.push({ kind: 'status', code: 503, body: '', contentType: '', headers: { 'Retry-After': '3' }, times: 1, match: (r) => r.method === 'POST' });
+  const res = await kube.send({ method: 'POST', path: '/api/v1/namespaces/default/pods', body: '{}', headers: { 'content-type': 'application/json' } });
+  res.body.resume();
+  await kube.close();
+  // The second POST got the fake's own answer (it creates nothing), not the 503.
+  assert.is.not(res.status, 503);
+  assert.is(seen('/api/v1/namespaces/default/pods', before), 3);
+  assert.equal(waits, [3000]);
+});
 
 test('send :: a missing socket is the same error on both paths', async () => {
   for (const v of [0, 6]) {

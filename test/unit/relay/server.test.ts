@@ -173,6 +173,52 @@ test('relay :: a 401 makes the exec plugin run again and the request is retried 
   await e.relay.done;
 });
 
+test('relay :: a connection closed before the answer is resent once, and only when it was kept alive, as Go\'s transport does', async () => {
+  const e = await startHarness(up.port, up.pki.ca.certPath);
+  let hangUps = 0;
+  let asked = 0;
+  up.routes.set('/flaky-conn', (req, res) => {
+    asked++;
+    if (hangUps > 0) {
+      hangUps--;
+      return void req.socket.destroy();
+    }
+    res.writeHead(200).end('answered');
+  });
+  try {
+    await resendsOnlyKeptAlive(e.sock, (n) => {
+      hangUps = n;
+      asked = 0;
+    }, () => asked);
+  } finally {
+    e.abort.abort();
+    await e.relay.done;
+  }
+});
+
+async function resendsOnlyKeptAlive(sock: string, hangUp: (n: number) => void, asked: () => number): Promise<void> {
+  // The first request takes a fresh connection: its hang-up is the client's 500, as with kubectl proxy.
+  hangUp(1);
+  const fresh = await call(sock, 'GET', '/flaky-conn');
+  assert.is(fresh.status, 500);
+  assert.is(fresh.body, 'EOF\n');
+  assert.is(asked(), 1);
+  assert.is((await call(sock, 'GET', '/echo')).status, 200);
+  // Now a kept-alive connection serves it: one hang-up is resent, a second is the 500.
+  hangUp(1);
+  assert.is((await call(sock, 'GET', '/flaky-conn')).body, 'answered');
+  assert.is(asked(), 2);
+  assert.is((await call(sock, 'GET', '/echo')).status, 200);
+  hangUp(2);
+  assert.is((await call(sock, 'GET', '/flaky-conn')).status, 500);
+  assert.is(asked(), 2);
+  // A DELETE is not replayable: never resent.
+  assert.is((await call(sock, 'GET', '/echo')).status, 200);
+  hangUp(1);
+  assert.is((await call(sock, 'DELETE', '/flaky-conn')).status, 500);
+  assert.is(asked(), 1);
+}
+
 test('relay :: an unreachable server is a 500 with Go\'s error text and an E line, as kubectl proxy', async () => {
   const dead = await startHarness(1, up.pki.ca.certPath).catch((e: Error) => e);
   // The warm-up lives in the command; the relay itself starts and answers per request.
