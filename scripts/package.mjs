@@ -27,11 +27,20 @@ if (!existsSync(base)) {
 // blob with that same binary (a blob/runtime version mismatch segfaults).
 const sea = require('@yao-pkg/pkg/lib-es5/sea.js').default;
 rmSync(partial, { force: true });
-await sea(join(root, 'dist', 'kubectl-sock.cjs'), {
+// The entry point runs the bundle with a code cache trained on everyday commands
+// (scripts/code-cache/train.ts, run with the Node embedded here).
+const trained = join(work, 'sea');
+execFileSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'scripts', 'code-cache', 'train.ts'), join(root, 'dist', 'kubectl-sock.cjs'), nodeBin, trained], { stdio: 'inherit' });
+await sea(join(root, 'scripts', 'code-cache', 'sea-main.cjs'), {
   nodePath: base,
   targets: [{ nodeRange: `node${nodePkg.version}`, platform: 'linux', arch: 'x64', output: partial }],
-  // Code cache saves ~15-20 ms per start; 'none' keeps NODE_OPTIONS from reaching the binary.
-  seaConfig: { useCodeCache: true, execArgvExtension: 'none', disableExperimentalSEAWarning: true },
+  // 'none' keeps NODE_OPTIONS from reaching the binary.
+  seaConfig: {
+    useCodeCache: true,
+    execArgvExtension: 'none',
+    disableExperimentalSEAWarning: true,
+    assets: { 'kubectl-sock.js': join(trained, 'kubectl-sock.js'), 'code-cache': join(trained, 'code-cache') },
+  },
 });
 chmodSync(partial, 0o755);
 // Only a complete binary takes the real name.
