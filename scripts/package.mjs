@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { NODE_FLAGS } from './code-cache/node-flags.ts';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -30,13 +31,14 @@ rmSync(partial, { force: true });
 // The entry point runs the bundle with a code cache trained on everyday commands
 // (scripts/code-cache/train.ts, run with the Node embedded here).
 const trained = join(work, 'sea');
-execFileSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'scripts', 'code-cache', 'train.ts'), join(root, 'dist', 'kubectl-sock.cjs'), nodeBin, trained], { stdio: 'inherit' });
+execFileSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'scripts', 'code-cache', 'train.ts'), join(root, 'dist', 'kubectl-sock.cjs'), nodeBin, trained, ...NODE_FLAGS], { stdio: 'inherit' });
 await sea(join(root, 'scripts', 'code-cache', 'sea-main.cjs'), {
   nodePath: base,
   targets: [{ nodeRange: `node${nodePkg.version}`, platform: 'linux', arch: 'x64', output: partial }],
   // 'none' keeps NODE_OPTIONS from reaching the binary.
   seaConfig: {
     useCodeCache: true,
+    execArgv: [...NODE_FLAGS],
     execArgvExtension: 'none',
     disableExperimentalSEAWarning: true,
     assets: { 'kubectl-sock.js': join(trained, 'kubectl-sock.js'), 'code-cache': join(trained, 'code-cache') },

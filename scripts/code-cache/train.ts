@@ -3,7 +3,8 @@
 // from the cache the previous runs left (scripts/code-cache/run.cjs). The runs
 // use the very Node the binary embeds: V8 accepts a cache only from its own
 // version and flags. Writes the wrapped bundle the binary compiles and the cache:
-//   node scripts/code-cache/train.ts BUNDLE NODE OUT_DIR
+//   node scripts/code-cache/train.ts BUNDLE NODE OUT_DIR [NODE_FLAG...]
+// NODE_FLAGS are the binary's own (its SEA execArgv): V8 checks them too.
 // The cache holds compiled code and the source's own literals, nothing a run
 // read or printed; the fake server holds no credentials anyway.
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,8 +14,8 @@ import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer } from '../../test/helpers/fake-apiserver.ts';
 import { generatedLog } from '../../test/helpers/fake-apiserver/generated-log.ts';
 
-const [bundle, node, outDir] = process.argv.slice(2);
-if (!bundle || !node || !outDir) throw new Error('usage: train.ts BUNDLE NODE OUT_DIR');
+const [bundle, node, outDir, ...nodeFlags] = process.argv.slice(2);
+if (!bundle || !node || !outDir) throw new Error('usage: train.ts BUNDLE NODE OUT_DIR [NODE_FLAG...]');
 
 /** The commands, most often run last (a later run's garbage collections could age out what an earlier one compiled). */
 function commands(server: string): string[][] {
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     writeFileSync(join(home, '.kube', 'config'), kubeconfig(api.unixUrl as string));
     for (const args of commands(api.unixUrl as string)) {
       // Asynchronous: the fake answers from this process.
-      const r = await run(node as string, [join(import.meta.dirname, 'run.cjs'), wrapped, cache, '--', ...args], home);
+      const r = await run(node as string, [...nodeFlags, join(import.meta.dirname, 'run.cjs'), wrapped, cache, '--', ...args], home);
       if (r.error) throw new Error(`training run ${args.join(' ')}: ${r.error}`);
     }
   } finally {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     rmSync(home, { recursive: true, force: true });
   }
   // The cache must be one the embedded Node accepts.
-  const check = spawnSync(node as string, [join(import.meta.dirname, 'run.cjs'), wrapped, cache, '--', 'version', '--client'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  const check = spawnSync(node as string, [...nodeFlags, join(import.meta.dirname, 'run.cjs'), wrapped, cache, '--', 'version', '--client'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
   if (check.status !== 0) throw new Error(`the trained cache does not load: ${check.stderr}`);
   console.error(`trained the code cache: ${(statSync(cache).size / 1024).toFixed(0)} KiB`);
 }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Platform } from './platforms.ts';
 import { prepareBase } from './node-runtime.ts';
+import { NODE_FLAGS } from '../code-cache/node-flags.ts';
 
 export interface CrossTarget {
   platform: Platform;
@@ -41,7 +42,7 @@ export async function crossBuild(bundle: string, targets: readonly CrossTarget[]
     await sea(bundle, {
       targets: targets.map((t) => ({ nodeRange: `node${nodeVersion}`, platform: t.platform.pkgPlatform, arch: t.platform.pkgArch, output: t.output })),
       // No V8 code cache: it is specific to the CPU and flags of the Node that made it.
-      seaConfig: { useCodeCache: false, useSnapshot: false, execArgvExtension: 'none', disableExperimentalSEAWarning: true },
+      seaConfig: { useCodeCache: false, useSnapshot: false, execArgv: [...NODE_FLAGS], execArgvExtension: 'none', disableExperimentalSEAWarning: true },
     });
   } finally {
     process.env['HOME'] = savedHome;
