@@ -46,8 +46,10 @@ export function toConnectError(err: unknown, address: ServerAddress): ConnectErr
   }
   if (code === 'ECONNREFUSED') return new ConnectError('refused', server, `${dial}: connect: connection refused`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    const host = address.transport === 'tcp' ? address.url.hostname : '';
-    return new ConnectError('other', server, `dial tcp: lookup ${host}: no such host`);
+    // Go's DNSError: the name as written, and the nameserver when DNS was asked (go-resolve.ts).
+    const host = address.transport === 'tcp' ? address.host : '';
+    const { dnsServer, dnsReason } = e as { dnsServer?: string; dnsReason?: string };
+    return new ConnectError('other', server, `dial tcp: lookup ${host}${dnsServer ? ` on ${dnsServer}` : ''}: ${dnsReason ?? 'no such host'}`);
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ConnectError('timeout', server, `${dial}: i/o timeout`);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 import { ConfigError } from '../errors.ts';
 import type { TlsConfig } from '../kube/client-config.ts';
-import { DEFAULT_UNIX_TLS_SERVER_NAME, type ServerAddress } from './address.ts';
+import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } from './address.ts';
+import { goLookup } from './go-lookup.ts';
 import { proxyFor } from './proxy-env.ts';
 
 /**
@@ -62,10 +63,33 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
     const agent = new ProxyAgent({ uri: proxy, requestTls: connect, proxyTls: connect, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: agent, origin, basePath, close: () => agent.destroy() };
   }
-  const client = new Client(origin, { connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
-  return { dispatcher: client, origin, basePath, close: () => client.destroy() };
+  const client = new Client(origin, { connect: await goDialer(address, connect), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  const dispatcher = address.authority === address.url.host ? client : client.compose(hostHeader(address.authority));
+  return { dispatcher, origin, basePath, close: () => client.destroy() };
 }
 
+/** Go sends the URL's host as written in Host; undici would send the origin's (WHATWG's reading, or a stand-in). */
+function hostHeader(host: string): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const h = opts.headers;
+    const has = (name: unknown) => typeof name === 'string' && name.toLowerCase() === 'host';
+    if (Array.isArray(h)) return dispatch({ ...opts, headers: h.some((v, i) => i % 2 === 0 && has(v)) ? h : [...h, 'host', host] }, handler);
+    const record = (h ?? {}) as Record<string, string | string[] | undefined>;
+    return dispatch({ ...opts, headers: Object.keys(record).some(has) ? record : { host, ...record } }, handler);
+  };
+}
+
+/**
+ * Names are looked up as kubectl looks them up (go-lookup.ts); a name WHATWG
+ * URL read as an IPv4 address (0xa, 127.1) is dialled as the name it is to Go.
+ */
+async function goDialer(address: NetAddress, connect: Record<string, unknown> | undefined): Promise<buildConnector.BuildOptions | buildConnector.connector> {
+  if (address.host === address.url.hostname) return { ...connect, lookup: goLookup } as buildConnector.BuildOptions;
+  const { default: build } = await import('undici/lib/core/connect.js');
+  const dial = build({ ...connect, lookup: goLookup } as buildConnector.BuildOptions);
+  const servername = (connect?.['servername'] as string | undefined) || address.host;
+  return (opts, callback) => dial({ ...opts, hostname: address.host, servername: opts.servername || servername }, callback);
+}
 /** The TLS options client-go's transport.TLSConfigFor would build. */
 function tlsConnectOptions(opts: TransportOptions): Record<string, unknown> {
   const { tls } = opts;

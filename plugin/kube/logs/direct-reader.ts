@@ -9,6 +9,7 @@ import { ConnectError } from '../../errors.ts';
 import type { RestConfig } from '../client-config.ts';
 import type { ServerAddress } from '../../transport/address.ts';
 import { toConnectError } from '../../transport/connect-error.ts';
+import { goLookup } from '../../transport/go-lookup.ts';
 import { proxyFor } from '../../transport/proxy-env.ts';
 import { userAgent } from '../../version-info.ts';
 import { bodyDecoder, HeadParser, type BodyDecoder, type ResponseHead } from './chunked.ts';
@@ -38,7 +39,7 @@ export function directTarget(config: RestConfig, env: Readonly<Record<string, st
   } catch {
     return undefined;
   }
-  return { address, basePath: address.basePath, host: address.url.host };
+  return { address, basePath: address.basePath, host: address.authority };
 }
 
 export interface DirectResponse extends ResponseHead {
@@ -91,7 +92,7 @@ class DirectExchange {
     const sock =
       address.transport === 'unix'
         ? connect({ path: address.socketPath, onread })
-        : connect({ host: address.url.hostname.replace(/^\[|\]$/g, ''), port: Number(address.url.port || 80), onread });
+        : connect({ host: address.host.replace(/^\[|\]$/g, ''), port: Number(address.url.port || 80), lookup: goLookup, onread });
     this.#sock = sock;
     sock.once('connect', () => sock.write(this.#requestHead()));
     sock.on('error', (err) => this.#fail(this.#decoder ? err : (toConnectError(err, address) ?? new ConnectError('other', address.display, err.message))));
