@@ -29,6 +29,8 @@ export interface Ctx {
   spawn: SpawnFn;
   /** This process's id, as klog prints it in -v lines. */
   pid: number;
+  /** The effective user id (geteuid), whose folders a socket may be created in; -1 without POSIX users (Windows). */
+  uid: number;
   /** This program's own executable, so passthrough never runs it as "kubectl". */
   execPath: string;
   /** Where private temporary files go (os.tmpdir()). */

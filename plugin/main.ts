@@ -26,6 +26,7 @@ function nodeCtx(signal: AbortSignal): Ctx {
     now: () => new Date(),
     spawn: (command, args, options) => process.getBuiltinModule('node:child_process').spawn(command, args, options),
     pid: process.pid,
+    uid: process.geteuid?.() ?? -1,
     execPath: process.execPath,
     tmpDir: tmpdir(),
   };

@@ -94,7 +94,7 @@ export async function runProxy(ctx: Ctx, f: Factory, o: ProxyOptions): Promise<n
     errOut.write(klogLine('W', ctx.pid, ctx.now(), 'proxy.ts', `Your kube context contains a server path ${serverPath}, use --append-server-path to automatically append the path to each request`));
   }
   const upstream = new Upstream(ctx, config, f.klog);
-  const accessLog = await openAccessLog(o.accessLog, ctx.cwd, errOut);
+  const accessLog = await openAccessLog(o.accessLog, ctx.cwd, errOut, ctx.uid);
   let relay;
   try {
     await upstream.warmUp();
@@ -124,9 +124,9 @@ export async function runProxy(ctx: Ctx, f: Factory, o: ProxyOptions): Promise<n
 const flags: FlagDef[] = [
   { name: 'accept-hosts', kind: 'string', defValue: DEFAULT_ACCEPT_HOSTS, usage: 'Regular expression for hosts that the proxy should accept.' },
   { name: 'accept-paths', kind: 'string', defValue: DEFAULT_ACCEPT_PATHS, usage: 'Regular expression for paths that the proxy should accept.' },
-  { name: 'access-log', kind: 'string', usage: "Write one JSON line per request (time, method, path, status, bytes, duration_ms) to this file (created 0600, appended to), or to stderr with '-'." },
+  { name: 'access-log', kind: 'string', usage: "Write one JSON line per request (time, method, path, status, bytes, duration_ms) to this file (created 0600, appended to; a symbolic link, another user's file or one others may read is refused), or to stderr with '-'." },
   { name: 'address', kind: 'string', defValue: DEFAULT_ADDRESS, usage: 'The IP address on which to serve on.' },
-  { name: 'allow-shared-dir', kind: 'bool', usage: "If true, create the --unix-socket in a folder other users may write to even without the sticky bit (they could replace the socket)." },
+  { name: 'allow-shared-dir', kind: 'bool', usage: "If true, create the --unix-socket even where a folder on its path belongs to another user or is writable by others without the sticky bit (they could replace the socket)." },
   { name: 'api-prefix', kind: 'string', defValue: '/', usage: 'Prefix to serve the proxied API under.' },
   { name: 'append-server-path', kind: 'bool', usage: 'If true, enables automatic path appending of the kube context server path to each request.' },
   { name: 'disable-filter', kind: 'bool', usage: 'If true, disable request filtering in the proxy. This is dangerous, and can leave you vulnerable to XSRF attacks, when used with an accessible port.' },

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { SockError } from '../errors.ts';
+import { decodeCredential } from './exec-credential-decode.ts';
 import type { Cluster, ExecConfig } from './kubeconfig-types.ts';
 
 /** What an exec plugin returned: a token or a client certificate pair. */
@@ -38,7 +39,7 @@ export async function runExecPlugin(ctx: Ctx, exec: ExecConfig, cluster: Cluster
   for (const v of exec.env ?? []) env[v.name] = v.value;
   env['KUBERNETES_EXEC_INFO'] = info;
   const stdout = await spawnPlugin(ctx, exec, env, interactive);
-  return decodeCredential(stdout, apiVersion);
+  return decode(stdout, apiVersion);
 }
 
 function isInteractive(exec: ExecConfig, stdinIsTTY: boolean): boolean {
@@ -91,30 +92,16 @@ function spawnPlugin(ctx: Ctx, exec: ExecConfig, env: Record<string, string>, in
   });
 }
 
-function decodeCredential(stdout: string, apiVersion: string): ExecCredential {
-  let doc: { apiVersion?: string; kind?: string; status?: Record<string, string> };
+/** client-go's decode and checks (exec-credential-decode.ts), as an ExecPluginError. */
+async function decode(stdout: string, apiVersion: string): Promise<ExecCredential> {
   try {
-    doc = JSON.parse(stdout);
+    const c = await decodeCredential(stdout, apiVersion);
+    return {
+      ...(c.token ? { token: c.token } : {}),
+      ...(c.cert && c.key ? { cert: Buffer.from(c.cert), key: Buffer.from(c.key) } : {}),
+      ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
+    };
   } catch (err) {
-    throw new ExecPluginError(`decoding stdout: couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw new ExecPluginError((err as Error).message);
   }
-  if (doc.apiVersion !== apiVersion) {
-    throw new ExecPluginError(`exec plugin is configured to use API version ${apiVersion}, plugin returned version ${doc.apiVersion ?? ''}`);
-  }
-  const status = doc.status;
-  if (!status) throw new ExecPluginError("exec plugin didn't return a status field");
-  const { token, clientCertificateData: cert, clientKeyData: key, expirationTimestamp } = status;
-  if (!token && !cert && !key) throw new ExecPluginError("exec plugin didn't return a token or cert/key pair");
-  if (Boolean(cert) !== Boolean(key)) throw new ExecPluginError('exec plugin returned only certificate or key, not both');
-  const out: ExecCredential = {};
-  if (token) out.token = token;
-  if (cert && key) {
-    out.cert = Buffer.from(cert);
-    out.key = Buffer.from(key);
-  }
-  if (expirationTimestamp) {
-    const t = Date.parse(expirationTimestamp);
-    if (!Number.isNaN(t)) out.expiresAt = t;
-  }
-  return out;
 }

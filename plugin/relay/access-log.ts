@@ -1,7 +1,7 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { SockError } from '../errors.ts';
+import { openLogFile } from './log-file.ts';
 
 /** One finished request (or upgraded connection), as --access-log writes it. */
 export interface AccessRecord {
@@ -54,23 +54,15 @@ export function formatRecord(r: AccessRecord): string {
 export const noAccessLog: AccessLog = { write() {}, close: () => Promise.resolve() };
 
 /**
- * Opens --access-log: `-` is stderr; a file is appended to, created 0600
- * (paths name namespaces and objects). Lines are appended in one write each,
- * so a reader never sees half a line.
+ * Opens --access-log: `-` is stderr; a file is appended to, owner-only
+ * (log-file.ts: created 0600, never through a symbolic link, never another
+ * user's file or one others may read). Lines are appended in one write
+ * each, so a reader never sees half a line.
  */
-export async function openAccessLog(target: string, cwd: string, errOut: Writable): Promise<AccessLog> {
+export async function openAccessLog(target: string, cwd: string, errOut: Writable, uid: number): Promise<AccessLog> {
   if (target === '') return noAccessLog;
   if (target === '-') return { write: (r) => void errOut.write(formatRecord(r)), close: () => Promise.resolve() };
-  const path = resolve(cwd, target);
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'a', 0o600);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new SockError('E_ACCESS_LOG', `cannot open the access log: open ${path}: ${why}`);
-  }
-  return fileLog(fh);
+  return fileLog(await openLogFile(resolve(cwd, target), 'access log', uid));
 }
 
 /** Appends in order through one promise chain; close waits for the lines already written. */

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Klog } from '../klog.ts';
-import { cleanPath, extractHost, parseTarget, readOnlyRefusal, underPrefix, type RequestFilter } from './filters.ts';
+import { cleanPath, extractHost, readOnlyRefusal, underPrefix, type RequestFilter } from './filters.ts';
+import { escapedPath, parseTarget } from './request-target.ts';
+import { hasDotOrEmptySegment, readings } from './routed-path.ts';
 import { badRequest, forbidden, missingHost, movedPermanently, notFound, statusReply, type Reply } from './responses.ts';
 
 /** The rules a request passes before it is forwarded. */
@@ -26,7 +28,8 @@ export type Admission = { reply: Reply } | { forward: string };
 /**
  * Decides one request in kubectl proxy's order: Go's server (Host header,
  * request-target), ServeMux (clean path, the --api-prefix subtree), then
- * stripLeaveSlash and FilterServer, then kubectl-sock's --read-only.
+ * stripLeaveSlash, then kubectl-sock's refusal of dot and empty segments,
+ * FilterServer, and kubectl-sock's --read-only.
  */
 export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: boolean, klog: Klog): Admission {
   const method = req.method ?? 'GET';
@@ -43,6 +46,11 @@ export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: bool
   const under = underPrefix(target, rules.apiPrefix);
   if (under === undefined) return { reply: notFound() };
   if (under === 'redirect') return { reply: movedPermanently(rules.apiPrefix + query, method) };
+  // What goes upstream is Go's escaping of the path (url.URL.EscapedPath), as kubectl proxy sends it;
+  // every check below judges that path, in each way a server on the way may read it.
+  const sent = escapedPath(under.rawPath, under.bytes);
+  const views = readings(under.path, sent);
+  if (hasDotOrEmptySegment(views)) return { reply: ambiguousPath(under.path) };
   if (rules.filter) {
     const h = extractHost(host ?? '');
     if (!rules.filter.accepts(method, under.path, h)) {
@@ -52,10 +60,19 @@ export function admit(req: IncomingMessage, rules: AdmissionRules, upgrade: bool
     klog.info(3, 'proxy_server.ts', `Filter accepting ${method} ${under.path} ${h}`);
   }
   if (rules.readOnly) {
-    const why = readOnlyRefusal(method, under.path, upgrade);
+    const why = readOnlyRefusal(method, views, upgrade);
     if (why) return { reply: statusReply(403, 'Forbidden', why) };
   }
-  return { forward: rules.serverPath + under.rawPath + (under.rawQuery ? `?${under.rawQuery}` : '') };
+  return { forward: rules.serverPath + sent + (under.rawQuery ? `?${under.rawQuery}` : '') };
+}
+
+/**
+ * kubectl proxy forwards `/…/proxy/%2E%2E/admin`, and the API server's proxy
+ * subresource hands `../admin` to the pod, which resolves it to `/admin`:
+ * past every filter that judged the path. kubectl sock refuses such paths.
+ */
+function ambiguousPath(path: string): Reply {
+  return statusReply(400, 'BadRequest', `kubectl sock refuses the path ${JSON.stringify(path)}: a ".", ".." or empty segment (after decoding) would reach a different path than the one checked`);
 }
 
 /** Compares in constant time, so the token cannot be guessed byte by byte from timing. */

@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.ts';
+import { bytesOf, type Target } from './request-target.ts';
+import { subresources, type Segments } from './routed-path.ts';
 
 /**
  * The request filter of kubectl proxy (kubectl pkg/proxy/proxy_server.go
@@ -128,68 +130,37 @@ export function cleanPath(p: string): string {
   return rooted.endsWith('/') && np !== '/' ? `${np}/` : np;
 }
 
-/** A request target split as Go's url.URL does: the escaped path, its decoded form, the raw query. */
-export interface Target {
-  rawPath: string;
-  path: string;
-  rawQuery: string;
-}
-
-/** Splits a request-target; undefined when the path's escapes are malformed (Go answers 400). */
-export function parseTarget(url: string): Target | undefined {
-  const q = url.indexOf('?');
-  const rawPath = q < 0 ? url : url.slice(0, q);
-  const rawQuery = q < 0 ? '' : url.slice(q + 1);
-  if (!rawPath.startsWith('/')) return undefined;
-  try {
-    return { rawPath, path: decodeURIComponent(rawPath), rawQuery };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The path under --api-prefix, as kubectl serves it: ServeMux's subtree
  * pattern, then stripLeaveSlash unless the prefix starts with /api.
  * Returns undefined for a path outside the prefix (Go's 404) and 'redirect'
- * for the prefix without its slash (ServeMux's 301 to it).
+ * for the prefix without its slash (ServeMux's 301 to it). stripLeaveSlash
+ * changes url.Path and leaves RawPath, which then no longer matches: Go
+ * sends the stripped path in its own escaping (escapedPath does the same).
  */
 export function underPrefix(t: Target, prefix: string): Target | 'redirect' | undefined {
   if (prefix === '/') return t;
   if (`${t.path}/` === prefix) return 'redirect';
   if (!t.path.startsWith(prefix)) return undefined;
   if (prefix.startsWith('/api')) return t;
-  const path = `/${t.path.slice(prefix.length)}`.replace(/^\/\//, '/');
-  const rawPath = t.rawPath.startsWith(prefix)
-    ? `/${t.rawPath.slice(prefix.length)}`.replace(/^\/\//, '/')
-    : path.split('/').map(encodeURIComponent).join('/');
-  return { rawPath, path, rawQuery: t.rawQuery };
+  const strip = (p: string, pre: string) => `/${p.slice(pre.length)}`.replace(/^\/\//, '/');
+  return { rawPath: t.rawPath, path: strip(t.path, prefix), bytes: strip(t.bytes, bytesOf(prefix)), rawQuery: t.rawQuery };
 }
 
 /** Subresources that act rather than read, even over GET (exec and attach by WebSocket are GETs). */
 const ACTING = new Set(['exec', 'attach', 'portforward', 'proxy']);
 
-/** The subresource an API path names (/api/v1/namespaces/N/pods/P/exec → exec), if any. */
-function subresourceOf(path: string): string | undefined {
-  const segs = dotFree(path).split('/').slice(1);
-  let rest: string[];
-  if (segs[0] === 'api') rest = segs.slice(2);
-  else if (segs[0] === 'apis') rest = segs.slice(3);
-  else return undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 4) rest = rest.slice(2);
-  return rest[2];
-}
-
 /**
  * --read-only: only GET and HEAD (a watch is a GET), and no subresource that
- * acts. Returns why a request is refused, or undefined when it may pass.
+ * acts in any reading of the path (routed-path.ts). Returns why a request is
+ * refused, or undefined when it may pass.
  */
-export function readOnlyRefusal(method: string, path: string, upgrade: boolean): string | undefined {
+export function readOnlyRefusal(method: string, views: readonly Segments[], upgrade: boolean): string | undefined {
   const why = 'kubectl sock proxy is serving read-only (--read-only)';
   if (method !== 'GET' && method !== 'HEAD') return `${why}: ${method} is not allowed; only GET, HEAD and watch requests are`;
   if (upgrade) return `${why}: connection upgrades (exec, attach, port-forward) are not allowed`;
-  const sub = subresourceOf(path);
-  if (sub !== undefined && ACTING.has(sub)) {
+  const sub = [...subresources(views)].find((s) => ACTING.has(s));
+  if (sub !== undefined) {
     return `${why}: the ${sub} subresource is not a read; exec, attach, portforward and proxy are not allowed`;
   }
   return undefined;

@@ -81,7 +81,7 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
   let sockFile: SocketFile | undefined;
   let address: string;
   if (opts.listen.kind === 'unix') {
-    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir });
+    sockFile = await listenOnSocketFile(net, { path: opts.listen.path, cwd: ctx.cwd, mode: opts.listen.mode, allowSharedDir: opts.listen.allowSharedDir, uid: ctx.uid });
     address = opts.listen.path;
   } else {
     address = await listenTcp(net, opts.listen.host, opts.listen.port);

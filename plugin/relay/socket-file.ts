@@ -1,13 +1,17 @@
-import { chmod, link, lstat, mkdtemp, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync } from 'node:fs';
+import { chmod, link, lstat, mkdtemp, open, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import { connect, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { SockError } from '../errors.ts';
+import { checkSocketPath, errnoText } from './socket-folder.ts';
 
 /**
  * The socket file of `kubectl sock proxy --unix-socket`: where kubectl proxy
  * removes whatever socket is there and listens under umask 0077 (0700, and a
- * process-wide umask), this refuses shared folders, never replaces anything but
- * a dead socket, and never lets the socket exist with a wider mode than asked.
+ * process-wide umask), this refuses folders another user could change
+ * (socket-folder.ts), never replaces anything but a dead socket, and never
+ * lets the socket be reachable with a wider mode than asked.
  */
 
 /** Identity of the socket file we put in place, so cleanup removes ours and nothing else. */
@@ -24,10 +28,14 @@ export interface SocketFileOptions {
   cwd: string;
   /** Permission bits of the socket, e.g. 0o600. */
   mode: number;
-  /** Accept a group/world-writable folder without the sticky bit. */
+  /** --allow-shared-dir: accept folders other users may change. */
   allowSharedDir: boolean;
+  /** The serving user (Ctx.uid). */
+  uid: number;
+  /** `serve`: the user the socket is for, who may own its folder (socket-folder.ts). */
+  socketOwner?: number;
   /** A seam for tests: called after each step, to look at the folder in between. */
-  afterStep?: (step: 'bound' | 'chmod' | 'stale-removed' | 'linked') => void;
+  afterStep?: (step: 'private' | 'bound' | 'chmod' | 'stale-removed' | 'linked') => void;
 }
 
 /** sun_path holds 108 bytes with the terminating NUL: a longer path cannot be connected to. */
@@ -35,35 +43,6 @@ const MAX_SOCKET_PATH = 107;
 
 function socketError(message: string): SockError {
   return new SockError('E_SOCKET', message);
-}
-
-function errnoText(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  const texts: Record<string, string> = {
-    ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted',
-    ENOTDIR: 'not a directory', EROFS: 'read-only file system', ENAMETOOLONG: 'file name too long',
-    EINVAL: 'invalid argument', EADDRINUSE: 'address already in use', EXDEV: 'invalid cross-device link',
-  };
-  return (code && texts[code]) ?? (err as Error).message;
-}
-
-/**
- * Refuses a folder where another user could remove or replace the socket:
- * writable by group or others without the sticky bit (as /tmp has).
- */
-export async function checkParentDir(dir: string, allowShared: boolean): Promise<void> {
-  let st;
-  try {
-    st = await stat(dir);
-  } catch (err) {
-    throw socketError(`cannot create a socket in ${dir}: ${errnoText(err)}`);
-  }
-  if (!st.isDirectory()) throw socketError(`cannot create a socket in ${dir}: not a directory`);
-  const shared = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0;
-  if (shared && !allowShared) {
-    const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
-    throw socketError(`refusing to create a socket in ${dir}: the folder is writable by other users (mode ${mode}) and has no sticky bit, so they could replace the socket; use a private folder or pass --allow-shared-dir`);
-  }
 }
 
 /** Whether something accepts connections on a socket file: a live socket must not be taken over. */
@@ -112,19 +91,26 @@ function kindOf(st: { isFile(): boolean; isFIFO(): boolean; isCharacterDevice():
 }
 
 /**
- * Binds `server` to a unix socket at opts.path with no window where it is
- * reachable with a wider mode, and without a process-wide umask:
+ * Binds `server` to a unix socket at opts.path, once every folder on the
+ * path passed checkSocketPath, with no window where it is reachable with a
+ * wider mode, and without a process-wide umask:
  *
- *  1. the socket is bound inside a fresh mkdtemp folder (0700) next to the
- *     target, so nobody else can reach it whatever mode bind gave it;
- *  2. it is chmod-ed to the requested mode there;
- *  3. a dead socket at the target is first moved into that private folder
+ *  1. a fresh mkdtemp folder (0700) is made next to the target and opened;
+ *     the open folder must be the one made (ours, 0700, not a link);
+ *  2. the socket is bound inside it through /proc/self/fd/N: a user who
+ *     controls the target's folder may rename the private folder or put
+ *     another in its place, but the open folder is the one bound in, so
+ *     nobody else can reach the socket whatever mode bind gave it;
+ *  3. it is chmod-ed to the requested mode there;
+ *  4. a dead socket at the target is first moved into the private folder
  *     (rename is atomic) and deleted only if it is still the inode inspected;
- *  4. the socket is hard-linked to the target: link(2) fails rather than
+ *  5. the socket is hard-linked to the target: link(2) fails rather than
  *     replace a file that appeared in the meantime (rename(2) would clobber it);
- *  5. the private name and folder are removed.
+ *  6. the private name and folder are removed.
  *
- * Binding straight at the target would leave it 0755 (umask 022) until chmod.
+ * Binding straight at the target would leave it 0755 (umask 022) until chmod,
+ * and libuv would unlink the path by name when the server closes, even if it
+ * is no longer ours. Without /proc (macOS), step 2 goes by the folder's name.
  */
 export async function listenOnSocketFile(server: Server, opts: SocketFileOptions): Promise<SocketFile> {
   const path = resolve(opts.cwd, opts.path);
@@ -132,17 +118,14 @@ export async function listenOnSocketFile(server: Server, opts: SocketFileOptions
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
     throw socketError(`listen unix ${path}: bind: the path is too long for a unix socket (${Buffer.byteLength(path)} bytes; at most ${MAX_SOCKET_PATH})`);
   }
-  await checkParentDir(dir, opts.allowSharedDir);
+  await checkSocketPath(path, { uid: opts.uid, socketOwner: opts.socketOwner, allowShared: opts.allowSharedDir });
   const stale = await inspectExisting(path);
-  let priv: string;
+  const priv = await makePrivateFolder(dir, opts.uid);
+  // A random name: libuv unlinks the bound name when the server closes, long after this folder is gone.
+  const tmp = join(priv.via, `s-${randomBytes(8).toString('hex')}`);
+  const step = opts.afterStep ?? (() => undefined);
   try {
-    priv = await mkdtemp(join(dir, '.ks-'));
-  } catch (err) {
-    throw socketError(`cannot create a socket in ${dir}: ${errnoText(err)}`);
-  }
-  const tmp = join(priv, 's');
-  try {
-    const step = opts.afterStep ?? (() => undefined);
+    step('private');
     await bind(server, tmp, path);
     step('bound');
     await chmod(tmp, opts.mode);
@@ -160,8 +143,49 @@ export async function listenOnSocketFile(server: Server, opts: SocketFileOptions
     throw err;
   } finally {
     await unlink(tmp).catch(() => undefined);
-    await rmdir(priv).catch(() => undefined);
+    await priv.remove();
   }
+}
+
+interface PrivateFolder {
+  /** Its name, for messages. */
+  name: string;
+  /** The path that reaches the folder made, whatever happens to its name: /proc/self/fd/N, or the name without /proc. */
+  via: string;
+  remove(): Promise<void>;
+}
+
+/** mkdtemp next to the target, then opened (no link, a folder) and checked to be ours and 0700 before anything is put in it. */
+async function makePrivateFolder(dir: string, uid: number): Promise<PrivateFolder> {
+  let name: string;
+  try {
+    name = await mkdtemp(join(dir, '.ks-'));
+  } catch (err) {
+    throw socketError(`cannot create a socket in ${dir}: ${errnoText(err)}`);
+  }
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(name, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (constants.O_NOFOLLOW ?? 0));
+    const st = await fh.stat();
+    // (uid -1: a system without POSIX owners, Windows.)
+    if (!st.isDirectory() || (uid >= 0 && (st.uid !== uid || (st.mode & 0o777) !== 0o700))) throw new Error('not ours');
+  } catch {
+    await fh?.close();
+    throw socketError(`refusing to create a socket in ${dir}: the private folder ${name} was replaced while starting`);
+  }
+  const opened = fh;
+  const st = await opened.stat();
+  const proc = `/proc/self/fd/${opened.fd}`;
+  return {
+    name,
+    via: existsSync(proc) ? proc : name,
+    async remove() {
+      // Only the folder made: if someone moved it and put another in its place, theirs stays.
+      const now = await lstat(name).catch(() => undefined);
+      if (now?.isDirectory() && now.dev === st.dev && now.ino === st.ino) await rmdir(name).catch(() => undefined);
+      await opened.close();
+    },
+  };
 }
 
 function bind(server: Server, tmp: string, path: string): Promise<void> {
@@ -178,8 +202,8 @@ function bind(server: Server, tmp: string, path: string): Promise<void> {
   });
 }
 
-async function removeStale(path: string, priv: string, seen: { dev: number; ino: number }): Promise<void> {
-  const captured = join(priv, 'old');
+async function removeStale(path: string, priv: PrivateFolder, seen: { dev: number; ino: number }): Promise<void> {
+  const captured = join(priv.via, 'old');
   try {
     await rename(path, captured);
   } catch (err) {
@@ -196,7 +220,7 @@ async function removeStale(path: string, priv: string, seen: { dev: number; ino:
     await link(captured, path);
     await unlink(captured);
   } catch {
-    throw socketError(`${path} changed while starting; it was moved to ${captured}`);
+    throw socketError(`${path} changed while starting; it was moved to ${join(priv.name, 'old')}`);
   }
   throw socketError(`refusing to replace ${path}: it changed while starting and is no longer the dead socket`);
 }

@@ -51,6 +51,9 @@ export function toConnectError(err: unknown, address: ServerAddress): ConnectErr
     const { dnsServer, dnsReason } = e as { dnsServer?: string; dnsReason?: string };
     return new ConnectError('other', server, `dial tcp: lookup ${host}${dnsServer ? ` on ${dnsServer}` : ''}: ${dnsReason ?? 'no such host'}`);
   }
+  // A credential with a control character (an exec plugin's token with a newline): Go's transport refuses the header.
+  const badHeader = code === 'UND_ERR_INVALID_ARG' ? /^invalid (\S+) header$/.exec(e.message) : null;
+  if (badHeader) return new ConnectError('other', server, `net/http: invalid header field value for "${canonicalHeader(badHeader[1] as string)}"`);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ConnectError('timeout', server, `${dial}: i/o timeout`);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new ConnectError('timeout', server, 'net/http: request canceled (Client.Timeout exceeded while awaiting headers)');
@@ -87,4 +90,9 @@ function errnoText(code: string): string {
   if (code === 'ENOTSOCK') return 'socket operation on non-socket';
   if (code === 'ENOTDIR') return 'not a directory';
   return 'invalid argument';
+}
+
+/** Go's CanonicalMIMEHeaderKey for the plain names undici reports. */
+function canonicalHeader(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }

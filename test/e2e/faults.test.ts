@@ -17,7 +17,9 @@ import { crashSign, errorLines, leftoverProcesses, maskKlog, socketFiles, startC
 import { allRows } from './faults/rows.ts';
 
 const CONCURRENCY = 3;
-const rows = allRows();
+// KSOCK_FAULTS_ONLY=text runs the rows whose "command :: fault" name contains it (while working on one).
+const only = process.env['KSOCK_FAULTS_ONLY'] ?? '';
+const rows = allRows().filter((r) => `${r.command} :: ${r.fault}`.includes(only));
 let survived = 0;
 
 /** Why a case failed, or nothing when it survived. */
@@ -30,6 +32,14 @@ async function check(row: Row, env: CaseEnv, o: Outcome): Promise<string[]> {
   const timeout = /--request-timeout=(\d+)s/.exec((row.args ?? []).join(' '))?.[1];
   // Generous: only a command that ignores its --request-timeout goes over.
   if (timeout !== undefined && ours.ms > Number(timeout) * 1000 + 5000) bad.push(`took ${ours.ms} ms despite --request-timeout=${timeout}s`);
+  if (row.maxPerSecond) {
+    const { target, perSecond } = row.maxPerSecond;
+    const sent = env.api.requests.filter((r) => r.listener === 'unix' && target.test(r.url)).length;
+    const rate = sent / Math.max(1, ours.ms / 1000);
+    if (rate > perSecond) bad.push(`${sent} requests for ${target} in ${ours.ms} ms: ${rate.toFixed(1)}/s, over the ceiling of ${perSecond}/s`);
+    // kubectl's time is the oracle (with slack for a shared machine).
+    if (o.theirs && ours.ms > o.theirs.ms + 3000) bad.push(`took ${ours.ms} ms where kubectl took ${o.theirs.ms} ms`);
+  }
   const e = row.expect;
   if ('oracle' in e) {
     const theirs = o.theirs;

@@ -3,7 +3,7 @@
 // real `kubectl proxy` as the oracle for its own answers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
@@ -204,6 +204,18 @@ test('proxy :: refuses to replace a regular file, whose content stays', async ()
   assert.is(r.code, 1);
   assert.is(r.stderr, `error: refusing to replace ${path}: it is a regular file, not a socket\n`);
   assert.is(readFileSync(path, 'utf8'), 'keep me\n');
+});
+
+test('proxy :: --access-log refuses a world-readable file someone planted, one line, exit 1, no socket left', async () => {
+  const planted = join(dir, 'planted.log');
+  writeFileSync(planted, '', { mode: 0o644 });
+  chmodSync(planted, 0o644);
+  const path = join(dir, 'log-refused.sock');
+  const r = await sock(['proxy', '--kubeconfig', admin, `--unix-socket=${path}`, `--access-log=${planted}`]);
+  assert.is(r.stderr, `error: refusing to write the access log to ${planted}: other users may read or write it (mode 0644); chmod 600 it or choose a new file\n`);
+  assert.is(r.code, 1);
+  assert.not.ok(existsSync(path));
+  assert.is(readFileSync(planted, 'utf8'), '');
 });
 
 test('proxy :: refuses a socket another proxy is serving', async () => {

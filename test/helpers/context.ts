@@ -34,6 +34,7 @@ export function testCtx(overrides: Partial<Ctx> & { env?: Record<string, string 
     now: () => new Date(),
     spawn,
     pid: 4242,
+    uid: process.geteuid?.() ?? -1,
     execPath: '/nonexistent/kubectl-sock',
     tmpDir: tmpdir(),
     ...overrides,

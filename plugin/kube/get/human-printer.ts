@@ -74,17 +74,42 @@ export class HumanPrinter {
   #lastColumns: string | undefined;
   #lastColumnDefs: TableColumn[] = [];
   #printedHeaders = false;
-  #fallbackHeaders = false;
+  /** The client-side handler used last (tableprinter.go lastType): a blank line and new headers when it changes. */
+  #lastType: 'default' | 'status' | undefined;
 
   constructor(options: PrintOptions, now: () => Date) {
     this.#o = options;
     this.#now = now;
   }
 
-  /** PrintObj: a Table (possibly of a watch event), or an object or list printed client-side. */
+  /** PrintObj: a Table (possibly of a watch event), a Status (client-go's error event), or an object or list printed client-side. */
   print(obj: KubeObject, w: TabWriter, eventType = ''): void {
     if (isTable(obj)) this.#printTable(obj, w, eventType);
+    else if (obj.kind === 'Status') this.#printStatus(obj, w, eventType);
     else this.#printFallback(obj, w, eventType);
+  }
+
+  /** Whether a client-side handler prints headers now, after a blank line if another one printed last. */
+  #switchTo(handler: 'default' | 'status', w: TabWriter): boolean {
+    const include = this.#lastType !== handler && !this.#o.noHeaders;
+    if (this.#lastType !== undefined && include) w.write('\n');
+    this.#lastType = handler;
+    return include;
+  }
+
+  /** printRowsForHandlerEntry with statusHandlerEntry (STATUS, REASON, MESSAGE): cells as fmt.Fprint writes them. */
+  #printStatus(obj: KubeObject, w: TabWriter, eventType: string): void {
+    const o = this.#o;
+    if (this.#switchTo('status', w)) {
+      const headers = ['STATUS', 'REASON', 'MESSAGE', ...labelHeaders(o.columnLabels), ...(o.showLabels ? ['LABELS'] : [])];
+      if (o.withNamespace) headers.unshift('NAMESPACE');
+      if (eventType) headers.unshift('EVENT');
+      w.write(`${headers.join('\t')}\n`);
+    }
+    const cells = ['status', 'reason', 'message'].map((k) => String(obj[k] ?? ''));
+    if (o.withKind && o.kind) cells[0] = `${o.kind.toLowerCase()}/${cells[0]}`;
+    // The Status row carries no object: an empty NAMESPACE, and no label values.
+    w.write(`${eventType ? `${formatEventType(eventType)}\t` : ''}${o.withNamespace ? '\t' : ''}${cells.join('\t')}\n`);
   }
 
   #printTable(table: Table, w: TabWriter, eventType: string): void {
@@ -169,13 +194,12 @@ export class HumanPrinter {
   /** printObjectMeta + printRows: NAME and AGE computed here, for servers that send no Table. */
   #printFallback(obj: KubeObject, w: TabWriter, eventType: string): void {
     const o = this.#o;
-    if (!this.#fallbackHeaders && !o.noHeaders) {
+    if (this.#switchTo('default', w)) {
       const headers = ['NAME', 'AGE', ...labelHeaders(o.columnLabels), ...(o.showLabels ? ['LABELS'] : [])];
       if (o.withNamespace) headers.unshift('NAMESPACE');
       if (eventType) headers.unshift('EVENT');
       w.write(`${headers.join('\t')}\n`);
     }
-    this.#fallbackHeaders = true;
     const items = Array.isArray(obj['items']) ? (obj['items'] as KubeObject[]) : [obj];
     const now = this.#now();
     for (const item of items) {

@@ -83,7 +83,7 @@ export async function runWatch(ctx: Ctx, client: KubeClient, klog: Klog, o: GetO
       printing.flush();
     },
   };
-  await runWatchLoop({
+  const end = await runWatchLoop({
     client,
     visit: plan.visits[0] as Plan['visits'][number],
     shape,
@@ -93,7 +93,9 @@ export async function runWatch(ctx: Ctx, client: KubeClient, klog: Klog, o: GetO
     resourceVersion: result.resourceVersion,
     skipFirst: !result.isList,
     known,
+    timeoutMs: client.config.timeoutMs,
   });
-  // The loop ends only when Ctrl-C (or SIGTERM) aborted ctx.signal.
+  // Where kubectl's watch ends (--request-timeout, a body that is not a watch stream), kubectl exits 0.
+  if (end === 'ended') return 0;
   throw new InterruptedError(ctx.signal.reason);
 }

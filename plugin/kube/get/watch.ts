@@ -4,7 +4,10 @@
  * dropped or closed stream is resumed from the last resourceVersion seen, so
  * no event is lost or shown twice; when the server no longer has that
  * version (410 Gone), the collection is listed again and only what changed
- * in between is printed, as events. Ends when ctx.signal aborts (Ctrl-C).
+ * in between is printed, as events. Re-requests wait as client-go's
+ * reflector waits (watch-backoff.ts), so a broken server is never stormed.
+ * Ends on Ctrl-C, and where kubectl's watch ends: after --request-timeout,
+ * or after a body that is not a watch stream (printed as kubectl prints it).
  */
 import { ApiError, SockError } from '../../errors.ts';
 import type { Klog } from '../../klog.ts';
@@ -12,6 +15,7 @@ import type { KubeClient } from '../client.ts';
 import { getObject, listPages, watchRequest, type RequestShape } from './fetch.ts';
 import type { Visit } from './options.ts';
 import { isList, isTable, objectMeta, type KubeObject, type TableRow } from './table-types.ts';
+import { ReflectorBackoff } from './watch-backoff.ts';
 import { readWatchEvents, type WatchEvent } from './watch-stream.ts';
 
 /** Where events go: the printer of the command. */
@@ -33,12 +37,26 @@ export interface WatchLoop {
   skipFirst: boolean;
   /** What the initial list showed, for telling what changed across a relist. */
   known: KnownObjects;
+  /** --request-timeout in ms (0: none): the watch ends once it has run this long, as kubectl's does. */
+  timeoutMs: number;
   /** Waits between attempts; a seam for tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The clock and the backoff's jitter; seams for tests. */
+  now?: () => number;
+  random?: () => number;
 }
 
-/** Consecutive failed watch requests before giving up with the last error. */
-const MAX_FAILURES = 6;
+/** How a watch ended: Ctrl-C, or where kubectl's ends (exit 0). */
+export type WatchEnd = 'interrupted' | 'ended';
+
+/** The reflector's "very short watch": one that closed sooner than this is followed by a backoff. */
+const SHORT_WATCH_MS = 1000;
+
+/**
+ * Consecutive failed watch requests before giving up with the last error (the reflector never
+ * gives up; a command reports it). With the reflector's waits between them, 12 to 24 seconds.
+ */
+const MAX_FAILURES = 5;
 
 interface Entry {
   rv: string;
@@ -123,22 +141,34 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Watches until the signal aborts; throws only for errors that resuming cannot fix. */
-export async function runWatchLoop(w: WatchLoop): Promise<void> {
+/** Watches until the signal aborts or kubectl's watch would end; throws only for errors that resuming cannot fix. */
+export async function runWatchLoop(w: WatchLoop): Promise<WatchEnd> {
   const sleep = w.sleep ?? defaultSleep;
-  const state: WatchState = { rv: w.resourceVersion, skip: w.skipFirst, failures: 0, lastError: undefined };
+  const now = w.now ?? Date.now;
+  const backoff = new ReflectorBackoff(now, w.random);
+  const state: WatchState = { rv: w.resourceVersion, skip: w.skipFirst, failures: 0, lastError: undefined, until: w.timeoutMs > 0 ? now() + w.timeoutMs : Infinity };
   while (!w.signal.aborted) {
-    const outcome = await watchOnce(w, state);
-    if (w.signal.aborted) return;
+    const started = now();
+    const outcome = await watchOnce(w, state, now);
+    if (w.signal.aborted) return 'interrupted';
+    if (outcome === 'ended' || now() >= state.until) return 'ended';
+    if (outcome === 'failed' && state.failures >= MAX_FAILURES) throw state.lastError;
+    // The reflector backs off after a failed request, a 410, and a watch that closed within a second
+    // with nothing in it; kubectl sock also after a short one that had events, so that a server
+    // replaying them cannot make it storm either. A watch that lasted is resumed at once.
+    if (outcome === 'failed' || outcome === 'gone' || now() - started < SHORT_WATCH_MS) {
+      await sleep(Math.min(backoff.next(), state.until - now()), w.signal);
+      if (w.signal.aborted) return 'interrupted';
+      if (now() >= state.until) return 'ended';
+    }
     if (outcome === 'gone') {
       state.rv = await relist(w);
       state.skip = false;
       continue;
     }
-    if (outcome === 'failed' && state.failures >= MAX_FAILURES) throw state.lastError;
-    if (outcome !== 'events') await sleep(Math.min(8000, 250 * 2 ** Math.min(state.failures, 5)), w.signal);
     w.klog.info(2, 'watch.ts', `watch of ${w.visit.resource.resource} ended; resuming from resourceVersion ${state.rv}`);
   }
+  return 'interrupted';
 }
 
 interface WatchState {
@@ -146,12 +176,14 @@ interface WatchState {
   skip: boolean;
   failures: number;
   lastError: unknown;
+  /** When --request-timeout ends the watch (Date.now() ms), or Infinity. */
+  until: number;
 }
 
-type Outcome = 'events' | 'empty' | 'failed' | 'gone';
+type Outcome = 'events' | 'empty' | 'failed' | 'gone' | 'ended';
 
 /** One watch request: prints its events, returns how it ended. */
-async function watchOnce(w: WatchLoop, state: WatchState): Promise<Outcome> {
+async function watchOnce(w: WatchLoop, state: WatchState, now: () => number): Promise<Outcome> {
   const req = watchRequest(w.visit, w.shape, state.rv);
   let res;
   try {
@@ -182,8 +214,16 @@ async function watchOnce(w: WatchLoop, state: WatchState): Promise<Outcome> {
   }
   let delivered = false;
   const events = readWatchEvents(res.body);
+  // --request-timeout: the stream is cut when the watch's time is up, as Go's client deadline cuts kubectl's.
+  const deadline = Number.isFinite(state.until) ? setTimeout(() => res.body.destroy(), Math.max(0, state.until - now())) : undefined;
   try {
     for await (const ev of events) {
+      if (ev.undecodable) {
+        // client-go reports the body as an ERROR event; kubectl prints it (unless it is the hidden first event) and stops.
+        if (state.skip) state.skip = false;
+        else await w.sink.event(ev.type, ev.object);
+        return 'ended';
+      }
       if (ev.type === 'ERROR') return handleErrorEvent(ev);
       state.rv = eventResourceVersion(ev) ?? state.rv;
       if (ev.type === 'BOOKMARK') continue;
@@ -197,6 +237,7 @@ async function watchOnce(w: WatchLoop, state: WatchState): Promise<Outcome> {
       await w.sink.event(ev.type, ev.object);
     }
   } finally {
+    clearTimeout(deadline);
     res.body.destroy();
   }
   return delivered ? 'events' : 'empty';

@@ -4,6 +4,7 @@
  * joined with ",", "<none>" when a column finds nothing, laid out by
  * kubectl's tabwriter (padding 3), header once per object type.
  */
+import { isGoStruct } from './go-struct.ts';
 import { SockError } from '../../errors.ts';
 import { TabWriter } from '../get/tabwriter.ts';
 import { goSprint } from './go-value.ts';
@@ -91,7 +92,8 @@ export class CustomColumnsPrinter implements ResourcePrinter {
     const shared = out instanceof TabWriter;
     const tw = shared ? out : new TabWriter((text) => out.write(text));
     try {
-      const type = obj instanceof WatchEvent ? 'event' : isList(obj) ? 'list' : 'object';
+      // reflect.TypeOf(obj): a watch event, a list, an unstructured object, or a typed struct (client-go's Status).
+      const type = obj instanceof WatchEvent ? 'event' : isList(obj) ? 'list' : isGoStruct(obj) ? `struct ${String((obj as { kind?: unknown }).kind)}` : 'object';
       if (!this.noHeaders && type !== this.lastType) {
         tw.write(`${this.columns.map((c) => c.header).join('\t')}\n`);
         this.lastType = type;

@@ -5,6 +5,7 @@
  * decimal, float64 in the shortest form ('e' below 1e-6 and from 1e21).
  */
 import { formatGoInt, goKind, sortedKeys, toNumber, type GoMap } from './go-value.ts';
+import { isGoStruct } from './go-struct.ts';
 
 /** json.Marshal: compact. */
 export function goJsonMarshal(v: unknown): string {
@@ -62,7 +63,8 @@ export function writeGoJson(v: unknown, emit: (text: string) => void, indent: st
       stack.push({ items, next: 0, length: items.length });
       depth++;
     } else if (kind === 'map') {
-      const keys = sortedKeys(x as GoMap);
+      // A struct's fields in declaration order (omitempty ones left out by whoever made it); a map's keys sorted.
+      const keys = isGoStruct(x as GoMap) ? Object.keys(x as GoMap) : sortedKeys(x as GoMap);
       if (keys.length === 0) return put('{}');
       put('{');
       stack.push({ map: x as GoMap, keys, next: 0, length: keys.length });

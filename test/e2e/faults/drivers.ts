@@ -32,6 +32,10 @@ export interface Row {
   server?: (env: CaseEnv) => Promise<{ sock: string; kubectl: string }> | { sock: string; kubectl: string };
   /** Extra arguments for both. */
   args?: string[];
+  /** The command line instead of the command's usual one (a leading `--` is kubectl sock's alone). */
+  argv?: string[];
+  /** A ceiling on the requests per second kubectl sock's side sends for the fault's target (a storm's check). */
+  maxPerSecond?: { target: RegExp; perSecond: number };
   /** Done while kubectl sock runs (e.g. the socket file disappears). */
   during?: (env: CaseEnv, t: Tracked) => Promise<void>;
   expect: Expect;
@@ -40,7 +44,7 @@ export interface Row {
 /** What a case produced, for the checks in the matrix. */
 export interface Outcome {
   ours: { stdout: string; stderr: string; code: number | null; signal: NodeJS.Signals | null; ms: number };
-  theirs?: { stdout: string; stderr: string; code: number | null };
+  theirs?: { stdout: string; stderr: string; code: number | null; ms: number };
   /** Every process whose leftovers must be checked. */
   tracked: Tracked[];
   /** A problem seen along the way that is not about the final output. */
@@ -65,7 +69,8 @@ function inject(row: Row, env: CaseEnv, l: ListenerKind): void {
 }
 
 export async function runRow(row: Row, env: CaseEnv): Promise<Outcome> {
-  if (row.command === 'get -w' || row.command === 'logs -f') return runStreaming(row, env);
+  // A watch that ends by itself (as kubectl's does on a body that is not a watch stream) runs as a one-shot, beside kubectl.
+  if ((row.command === 'get -w' || row.command === 'logs -f') && !('oracle' in row.expect)) return runStreaming(row, env);
   if (row.command === 'proxy') return runThroughProxy(row, env);
   return runOneShot(row, env);
 }
@@ -78,16 +83,16 @@ async function finish(t: Tracked): Promise<Outcome['ours']> {
 async function oracle(args: string[], env: CaseEnv): Promise<Outcome['theirs']> {
   const t = track(args, env.env, { cmd: KUBECTL, hardTimeoutMs: 40_000 });
   const r = await finish(t);
-  return { stdout: r.stdout, stderr: r.stderr, code: r.code };
+  return { stdout: r.stdout, stderr: r.stderr, code: r.code, ms: r.ms };
 }
 
 async function runOneShot(row: Row, env: CaseEnv): Promise<Outcome> {
   const s = await servers(row, env);
   inject(row, env, 'unix');
   inject(row, env, 'tcp');
-  const args = [...BASE[row.command], ...env.extraArgs, ...(row.args ?? [])];
+  const args = [...(row.argv ?? BASE[row.command]), ...env.extraArgs, ...(row.args ?? [])];
   const t = track(['--server', s.sock, ...args], env.env);
-  const theirs = 'oracle' in row.expect ? oracle(['--server', s.kubectl, ...args], env) : undefined;
+  const theirs = 'oracle' in row.expect ? oracle(['--server', s.kubectl, ...(args[0] === '--' ? args.slice(1) : args)], env) : undefined;
   const problems: string[] = [];
   if (row.during) await row.during(env, t).catch((err: Error) => problems.push(`during: ${err.message}`));
   return { ours: await finish(t), ...(theirs ? { theirs: await theirs } : {}), tracked: [t], problems };

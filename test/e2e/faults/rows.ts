@@ -166,6 +166,23 @@ function proxyRows(): Row[] {
   ];
 }
 
+/**
+ * A misbehaving proxy or middlebox answers a watch with a plain list (issue #18, finding 6): kubectl
+ * prints client-go's decoding error as an ERROR event and exits 0 after one request; kubectl sock
+ * must do the same and never storm the server, directly, through its proxy and through the relay.
+ */
+function listInsteadOfWatchRows(): Row[] {
+  const list = { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items: [] };
+  const faults = (l: ListenerKind) => [on(l, WATCH, { kind: 'status', code: 200, body: list, contentType: 'application/json', times: 1000 })];
+  const ceiling = { target: WATCH, perSecond: 2 };
+  return [
+    { command: 'get -w', fault: 'list instead of watch', faults, expect: { oracle: true }, maxPerSecond: ceiling },
+    { command: 'get -w', fault: 'list instead of watch (--request-timeout)', faults, args: ['--request-timeout=2s'], expect: { oracle: true }, maxPerSecond: ceiling },
+    { command: 'proxy', fault: 'upstream list instead of watch (get -w through it)', faults, args: ['-w'], expect: { oracle: true }, maxPerSecond: ceiling },
+    { command: 'passthrough', fault: 'list instead of watch (get -w through the relay)', argv: ['--', 'get', 'pods', '-w'], faults, expect: { oracle: true }, maxPerSecond: ceiling },
+  ];
+}
+
 /** Under KSOCK_FUZZ=1: the cut cases again at random points of the answer. */
 function fuzzedRows(): Row[] {
   if (!fuzzMode) return [];
@@ -181,5 +198,5 @@ function fuzzedRows(): Row[] {
 }
 
 export function allRows(): Row[] {
-  return [...oneShotRows('get'), ...oneShotRows('logs'), ...streamingRows('get -w'), ...streamingRows('logs -f'), ...proxyRows(), ...oneShotRows('passthrough'), ...fuzzedRows()];
+  return [...oneShotRows('get'), ...oneShotRows('logs'), ...streamingRows('get -w'), ...streamingRows('logs -f'), ...proxyRows(), ...oneShotRows('passthrough'), ...listInsteadOfWatchRows(), ...fuzzedRows()];
 }

@@ -6,6 +6,7 @@ import { Authenticator } from '../../../plugin/kube/auth.ts';
 import type { ExecConfig } from '../../../plugin/kube/kubeconfig-types.ts';
 import { testCtx } from '../../helpers/context.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
+import { makePki } from '../../helpers/certs.ts';
 
 const plugin = join(import.meta.dirname, '..', '..', 'fixtures', 'exec-plugin.sh');
 const noImpersonation = { groups: [], extra: {} };
@@ -68,10 +69,11 @@ test('Authenticator :: provideClusterInfo sends the cluster in client-go field o
 });
 
 test('Authenticator :: exec client certificates', async () => {
-  const t = execCtx(v1({ clientCertificateData: 'CERT', clientKeyData: 'KEY' }));
+  const pki = await makePki(join(tempDir(), 'pki'));
+  const t = execCtx(v1({ clientCertificateData: pki.client.cert, clientKeyData: pki.client.key }));
   const cert = await new Authenticator(t.ctx, { exec: exec() }, noImpersonation).clientCertificate();
-  assert.is(cert?.cert.toString(), 'CERT');
-  assert.is(cert?.key.toString(), 'KEY');
+  assert.is(cert?.cert.toString(), pki.client.cert);
+  assert.is(cert?.key.toString(), pki.client.key);
 });
 
 const failures: [string, unknown, Partial<ExecConfig>, Record<string, string>, string][] = [

@@ -1,7 +1,7 @@
 // The socket file of `kubectl sock proxy --unix-socket`: its mode, what it refuses to replace, cleanup.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from '../../../plugin/relay/socket-file.ts';
@@ -17,8 +17,10 @@ function newServer(): Server {
   return s;
 }
 
-function place(path: string, opts: { mode?: number; allowSharedDir?: boolean; cwd?: string } = {}): Promise<SocketFile> {
-  return listenOnSocketFile(newServer(), { path, cwd: opts.cwd ?? '/', mode: opts.mode ?? 0o600, allowSharedDir: opts.allowSharedDir ?? false });
+const UID = process.geteuid?.() ?? -1;
+
+function place(path: string, opts: { mode?: number; allowSharedDir?: boolean; cwd?: string; socketOwner?: number } = {}): Promise<SocketFile> {
+  return listenOnSocketFile(newServer(), { path, cwd: opts.cwd ?? '/', mode: opts.mode ?? 0o600, allowSharedDir: opts.allowSharedDir ?? false, uid: UID, socketOwner: opts.socketOwner });
 }
 
 function greet(path: string): Promise<string> {
@@ -86,7 +88,7 @@ test('listenOnSocketFile :: never reachable with a wider mode at any step of its
   chmodSync(path, 0o600);
   const seen: string[] = [];
   await listenOnSocketFile(newServer(), {
-    path, cwd: '/', mode: 0o600, allowSharedDir: false,
+    path, cwd: '/', mode: 0o600, allowSharedDir: false, uid: UID,
     afterStep: (step) => seen.push(...snapshot(dir).map((s) => `${step}: ${s}`)),
   });
   // Whatever the umask gave the freshly bound socket, it sits in a 0700 folder nobody else can enter.
@@ -95,6 +97,54 @@ test('listenOnSocketFile :: never reachable with a wider mode at any step of its
   assert.ok(seen.includes('linked: watched.sock socket 600'), seen.join('\n'));
   assert.equal(snapshot(dir), ['watched.sock socket 600']);
 });
+
+/**
+ * What a user who controls the socket's folder (serve's socket owner, or anyone with
+ * --allow-shared-dir) can do between mkdtemp and bind: move the private folder away
+ * and put a link to a folder of theirs, or a folder of their own, under its name.
+ */
+function swapPrivateFolder(dir: string, impostor: (name: string) => void): () => string {
+  let swapped = '';
+  return () => {
+    const name = readdirSync(dir).find((n) => n.startsWith('.ks-'));
+    if (!name) return swapped;
+    renameSync(join(dir, name), join(dir, 'moved-away'));
+    impostor(join(dir, name));
+    swapped = name;
+    return swapped;
+  };
+}
+
+for (const [kind, impostor] of [
+  ['a link to a folder of theirs', (decoy: string) => (name: string) => symlinkSync(decoy, name)],
+  ['a folder of their own (nobody, 0777)', () => (name: string) => {
+    mkdirSync(name);
+    chownSync(name, 65534, 65534);
+    chmodSync(name, 0o777);
+  }],
+] as const) {
+  test(`listenOnSocketFile :: the private folder swapped for ${kind} before bind: the socket is still bound in the folder made`, async () => {
+    const dir = tempDir('ksock-sf-');
+    const decoy = join(dir, 'decoy');
+    mkdirSync(decoy);
+    chmodSync(decoy, 0o777);
+    const path = join(dir, 'kube.sock');
+    const swap = swapPrivateFolder(dir, impostor(decoy));
+    let swapped = '';
+    await listenOnSocketFile(newServer(), {
+      path, cwd: '/', mode: 0o600, allowSharedDir: true, uid: UID,
+      afterStep: (step) => {
+        if (step === 'private') swapped = swap();
+      },
+    });
+    assert.ok(swapped, 'the swap happened between mkdtemp and bind');
+    assert.equal(readdirSync(decoy), [], 'nothing was bound where the swapped-in name leads');
+    assert.is(await greet(path), 'hello');
+    assert.is(lstatSync(path).mode & 0o777, 0o600);
+    assert.equal(readdirSync(join(dir, 'moved-away')), [], 'the private name was removed from the folder made');
+    assert.ok(existsSync(join(dir, swapped)), "the impostor is left alone");
+  });
+}
 
 test('listenOnSocketFile :: refuses to replace a regular file; its content is unchanged', async () => {
   const dir = tempDir('ksock-sf-');
