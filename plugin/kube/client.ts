@@ -7,6 +7,7 @@ import { toConnectError } from '../transport/connect-error.ts';
 import { openTransport, type Transport } from '../transport/dispatcher.ts';
 import { Authenticator } from './auth.ts';
 import type { RestConfig } from './client-config.ts';
+import { jsonDepthError } from './json-depth.ts';
 import { apiErrorFrom, type ErrorContext } from './status-error.ts';
 import { logRequest, logResponse } from './request-log.ts';
 import { userAgent } from '../version-info.ts';
@@ -78,6 +79,9 @@ export class KubeClient {
     if (contentType !== '' && !/^\s*application\/([\w.-]+\+)?json\b/i.test(contentType)) {
       throw new SockError('E_DECODE', `serializer for ${contentType} doesn't exist`);
     }
+    // Go's decoder stops at 10,000 levels; JSON.parse would read on.
+    const tooDeep = jsonDepthError(text);
+    if (tooDeep) throw new SockError('E_DECODE', tooDeep);
     try {
       return JSON.parse(text) as T;
     } catch {

@@ -47,7 +47,7 @@ export function discoveryCacheDir(cacheDir: string, address: ServerAddress): str
     const safe = address.socketPath.replace(/[^\w.]/g, '_').slice(-80);
     return join(cacheDir, 'discovery', `${address.tls ? 'https+unix' : 'unix'}${safe}_${hash}`);
   }
-  const host = `${address.url.host}${address.basePath}`;
+  const host = `${address.authority}${address.basePath}`;
   return join(cacheDir, 'discovery', host.replace(/[^(\w/.)]/g, '_'));
 }
 

@@ -2,6 +2,7 @@
 // stream (a log, a watch). Over the shared KubeClient, or, on a plain socket
 // with nothing to authenticate, over the direct reader, which spares loading
 // undici and keeps a big log's memory at one buffer.
+import type { Writable } from 'node:stream';
 import { SockError } from '../../errors.ts';
 import type { KubeClient } from '../client.ts';
 import { apiErrorFrom, type ErrorContext } from '../status-error.ts';
@@ -17,6 +18,8 @@ export interface LogsRequest {
 export interface OpenedStream {
   body: AsyncIterable<Buffer>;
   reusesBuffers: boolean;
+  /** The direct reader's copy of the body to a Writable, for bytes that need no work on the way. */
+  pipeTo?(out: Writable, onData: () => void): Promise<'ended' | 'dropped'>;
   close(): void;
 }
 
@@ -90,7 +93,7 @@ export function viaDirectReader(target: DirectTarget, signal: AbortSignal): Logs
     },
     async stream(req, sig) {
       const res = await open(req, sig);
-      return { body: res.body, reusesBuffers: true, close: () => res.close() };
+      return { body: res.body, reusesBuffers: true, pipeTo: res.pipeTo, close: () => res.close() };
     },
     // Every request has a connection of its own already.
     another: () => client,
