@@ -85,7 +85,7 @@ export class KubeClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new SockError('E_DECODE', `couldn't get version/kind; json parse error: invalid character in response from ${this.config.address.display}`);
+      throw (await import('./go-json-syntax.ts')).jsonSyntaxError(text);
     }
   }
 

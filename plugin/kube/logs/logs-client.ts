@@ -88,7 +88,7 @@ export function viaDirectReader(target: DirectTarget, signal: AbortSignal): Logs
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new SockError('E_DECODE', `couldn't get version/kind; json parse error: invalid character in response from ${target.address.display}`);
+        throw (await import('../go-json-syntax.ts')).jsonSyntaxError(text);
       }
     },
     async stream(req, sig) {
