@@ -30,6 +30,9 @@ export function writeSeaApp(bundle: string, dir: string): SeaApp {
   const source = readFileSync(bundle, 'latin1');
   // The loader decodes the asset as latin1: a bundle that is not ASCII would change meaning.
   if (!/^[\x00-\x7f]*$/.test(source)) throw new Error(`${bundle} is not ASCII (esbuild's charset must stay ascii)`);
+  // vm.Script offers no import() without an experimental, warning loader (build.mjs bundles builtins' instead).
+  const dynamicImport = /(?<![\w$.])import\(/.exec(source);
+  if (dynamicImport) throw new Error(`${bundle} calls import() (${source.slice(dynamicImport.index, dynamicImport.index + 40)}…), which the loader cannot serve: bundle it (scripts/build.mjs)`);
   mkdirSync(dir, { recursive: true });
   const app = seaAppIn(dir);
   writeFileSync(app.wrapped, `(function (exports, require, module, __filename, __dirname) {${source}\n})`);
