@@ -100,6 +100,27 @@ export class ConnectError extends SockError {
   }
 }
 
+/**
+ * An answer that is not JSON. `syntax` is Go's encoding/json error for it
+ * ("unexpected end of JSON input"); the message is client-go's REST decoder's
+ * (runtime.Decode into a typed object, as logs' pod lookup reads it). Readers
+ * that unmarshal the body themselves word it their own way (reworded()):
+ * cli-runtime's unstructured decoder (get) and aggregated discovery say the
+ * syntax error alone, discovery's ServerVersion "unable to parse the server version: …".
+ */
+export class JsonSyntaxError extends SockError {
+  readonly syntax: string;
+  constructor(syntax: string, message = `couldn't get version/kind; json parse error: ${syntax}`) {
+    super('E_DECODE', message);
+    this.syntax = syntax;
+  }
+
+  /** `err` worded by `word` when it is a JSON syntax error; any other error as it is. */
+  static reworded(err: unknown, word: (syntax: string) => string = (syntax) => syntax): unknown {
+    return err instanceof JsonSyntaxError ? new JsonSyntaxError(err.syntax, word(err.syntax)) : err;
+  }
+}
+
 /** A child process's exit status, passed through unchanged (kubectl's utilexec.ExitError). */
 export class ExitError extends SockError {
   constructor(exitCode: number) {

@@ -42,5 +42,8 @@ subjects.forEach(([name], j) => {
 });
 const [sockS, kubectlS] = samples as [{ ms: number[]; rss: number[] }, { ms: number[]; rss: number[] }];
 const labels = { kubectlLabel: 'kubectl version --client', sockLabel: 'kubectl-sock version --client' };
-recordResult({ bench: 'startup', case: 'version --client', metric: 'median wall time', unit: 'ms', ...labels, kubectl: median(kubectlS.ms), sock: median(sockS.ms), better: 'lower' });
+// Issue #17's goal: version --client in at most three quarters of kubectl's time.
+const goal = 0.75;
+recordResult({ bench: 'startup', case: 'version --client', metric: 'median wall time', unit: 'ms', ...labels, kubectl: median(kubectlS.ms), sock: median(sockS.ms), better: 'lower',
+  goal: `≤ ${goal}× kubectl`, met: median(sockS.ms) <= goal * median(kubectlS.ms) });
 recordResult({ bench: 'startup', case: 'version --client', metric: 'peak RSS', unit: 'MiB', ...labels, kubectl: Math.max(...kubectlS.rss) / 1024, sock: Math.max(...sockS.rss) / 1024, better: 'lower' });

@@ -52,6 +52,18 @@ const leanUndici = {
   },
 };
 
+// The binary runs the bundle through vm.Script (scripts/code-cache/sea-main.cjs),
+// which has no dynamic import() short of an experimental loader that warns on
+// stderr. A lazy `await import('node:fs/promises')` is bundled as a require()
+// of the builtin instead, which is what a lazy import of a builtin amounts to.
+const builtinImports = {
+  name: 'builtin-imports',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'builtin-import' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin-import' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 await build({
   entryPoints: ['plugin/main.ts'],
   bundle: true,
@@ -67,7 +79,7 @@ await build({
   // KUBECTL_SOCK_DEBUG stack trace stay readable.
   minifyWhitespace: true,
   logLevel: 'warning',
-  plugins: [leanUndici],
+  plugins: [leanUndici, builtinImports],
   define: {
     __KUBECTL_SOCK_VERSION__: JSON.stringify(`v${pkg.version}`),
     __KUBECTL_SOCK_COMMIT__: JSON.stringify(dirty ? `${commit}-dirty` : commit),

@@ -4,9 +4,10 @@
 // shared/reference/single-binary.md explains each choice.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pkgSea } from './pkg-sea.ts';
+import { LOADER, seaAppConfig, seaAppIn } from './code-cache/sea-app.ts';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -27,16 +28,25 @@ if (!existsSync(base)) {
   renameSync(`${base}.tmp`, base);
 }
 
+// The binary's main script is a small loader that runs the bundle, kept as an
+// asset, with a V8 code cache trained on everyday commands by the Node embedded
+// here (scripts/code-cache/train.ts, deterministic: the same bundle, the same cache).
 // pkg's SEA reads `nodePath` as the runtime to inject into, and generates the
 // blob with that same binary (a blob/runtime version mismatch segfaults).
 // pkgSea makes the blob reproducible (scripts/pkg-sea.ts).
 rmSync(partial, { force: true });
-await pkgSea(bundle, {
-  nodePath: base,
-  targets: [{ nodeRange: `node${nodePkg.version}`, platform: 'linux', arch: 'x64', output: partial }],
-  // Code cache saves ~15-20 ms per start; 'none' keeps NODE_OPTIONS from reaching the binary.
-  seaConfig: { useCodeCache: true, execArgvExtension: 'none', disableExperimentalSEAWarning: true },
-});
+const appDir = mkdtempSync(join(work, 'sea-app-'));
+try {
+  execFileSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'scripts', 'code-cache', 'train.ts'), bundle, nodeBin, appDir], { stdio: 'inherit' });
+  await pkgSea(LOADER, {
+    nodePath: base,
+    targets: [{ nodeRange: `node${nodePkg.version}`, platform: 'linux', arch: 'x64', output: partial }],
+    // Node's own code cache covers the loader only; the bundle's is the trained one.
+    seaConfig: seaAppConfig(seaAppIn(appDir), true),
+  });
+} finally {
+  rmSync(appDir, { recursive: true, force: true });
+}
 chmodSync(partial, 0o755);
 // Only a complete binary takes the real name.
 renameSync(partial, output);

@@ -7,6 +7,7 @@ import { toConnectError } from '../transport/connect-error.ts';
 import { openTransport, type Transport } from '../transport/dispatcher.ts';
 import { Authenticator } from './auth.ts';
 import type { RestConfig } from './client-config.ts';
+import { jsonDepthError } from './json-depth.ts';
 import { apiErrorFrom, type ErrorContext } from './status-error.ts';
 import { logRequest, logResponse } from './request-log.ts';
 import { userAgent } from '../version-info.ts';
@@ -115,10 +116,13 @@ export class KubeClient {
     if (contentType !== '' && !/^\s*application\/([\w.-]+\+)?json\b/i.test(contentType)) {
       throw new SockError('E_DECODE', `serializer for ${contentType} doesn't exist`);
     }
+    // Go's decoder stops at 10,000 levels; JSON.parse would read on.
+    const tooDeep = jsonDepthError(text);
+    if (tooDeep) throw new SockError('E_DECODE', tooDeep);
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new SockError('E_DECODE', `couldn't get version/kind; json parse error: invalid character in response from ${this.config.address.display}`);
+      throw (await import('./go-json-syntax.ts')).jsonSyntaxError(text);
     }
   }
 

@@ -1,4 +1,4 @@
-import { ApiError, ConnectError } from '../errors.ts';
+import { ApiError, ConnectError, JsonSyntaxError } from '../errors.ts';
 import type { Klog } from '../klog.ts';
 import type { ServerAddress } from '../transport/address.ts';
 import { goErrorText } from './server-version.ts';
@@ -15,7 +15,7 @@ import { apiErrorFrom } from './status-error.ts';
  */
 export function logDiscoveryFailure(klog: Klog, address: ServerAddress, err: unknown, attempts: number): void {
   if (err instanceof ConnectError && (address.transport === 'unix' || address.plainSocket)) return;
-  if (!(err instanceof ConnectError) && !(err instanceof ApiError)) return;
+  if (!(err instanceof ConnectError) && !(err instanceof ApiError) && !(err instanceof JsonSyntaxError)) return;
   const text = `couldn't get current server API group list: ${goErrorText(err, address, '/api?timeout=32s')}`;
   for (let i = 0; i < attempts; i++) klog.error('memcache.go:265', `"Unhandled Error" err=${klogValue(text)}`);
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { JsonSyntaxError } from '../errors.ts';
 import type { ServerAddress } from '../transport/address.ts';
 import type { KubeClient } from './client.ts';
 
@@ -47,7 +48,7 @@ export function discoveryCacheDir(cacheDir: string, address: ServerAddress): str
     const safe = address.socketPath.replace(/[^\w.]/g, '_').slice(-80);
     return join(cacheDir, 'discovery', `${address.tls ? 'https+unix' : 'unix'}${safe}_${hash}`);
   }
-  const host = `${address.url.host}${address.basePath}`;
+  const host = `${address.authority}${address.basePath}`;
   return join(cacheDir, 'discovery', host.replace(/[^(\w/.)]/g, '_'));
 }
 
@@ -118,10 +119,11 @@ function writeCache(dir: string, d: Discovery): void {
 /** GET /api and /apis, aggregated when the server can, else the legacy per-group-version walk. */
 export async function fetchDiscovery(client: KubeClient): Promise<Discovery> {
   const [core, groups] = await Promise.all([
-    // client-go reads discovery with Result.Raw(): an error answer is worded by its code alone.
+    // client-go reads discovery with Result.Raw(): an error answer is worded by its code alone,
+    // and a body that is not JSON by json.Unmarshal's syntax error alone.
     client.json<Record<string, unknown>>({ path: '/api', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
     client.json<Record<string, unknown>>({ path: '/apis', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
-  ]);
+  ]).catch((err: unknown) => Promise.reject(JsonSyntaxError.reworded(err)));
   const resources: ApiResource[] = [];
   for (const doc of [core, groups]) {
     if (doc['kind'] === 'APIGroupDiscoveryList') resources.push(...fromAggregated(doc));

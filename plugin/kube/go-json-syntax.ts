@@ -1,3 +1,4 @@
+import { JsonSyntaxError } from '../errors.ts';
 import { goQuote } from './printers/go-value.ts';
 
 /**
@@ -223,6 +224,11 @@ export function goJsonSyntaxError(data: Buffer | string): string | undefined {
   s.step(0x20);
   if (s.endTop) return undefined;
   return s.err ?? 'unexpected end of JSON input';
+}
+
+/** The error for a body JSON.parse refused, in Go's words (JSON.parse and Go's scanner refuse the same texts). */
+export function jsonSyntaxError(text: string): JsonSyntaxError {
+  return new JsonSyntaxError(goJsonSyntaxError(text) ?? 'invalid character looking for beginning of value');
 }
 
 /** What a JSON value stream yields: a whole value's bytes, or the syntax error that ends the stream. */

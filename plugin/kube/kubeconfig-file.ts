@@ -1,17 +1,26 @@
 // One kubeconfig file's text → its clusters, users and contexts, with relative
 // paths resolved against the file's folder (client-go ResolveLocalPaths).
 import { dirname, isAbsolute, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { resolveServerAddress } from '../transport/address.ts';
 import type { AuthInfo, Cluster, Context } from './kubeconfig-types.ts';
 import type { KubeconfigFile } from './kubeconfig.ts';
 import { checkKubeconfigTypes } from './kubeconfig-schema.ts';
 import { duplicateNameError } from './kubeconfig-duplicates.ts';
+import { readKubeconfigYaml } from './kubeconfig-yaml.ts';
 
-/** Parses one kubeconfig file's text. Exported for table-driven tests. */
-export function parseKubeconfigFile(path: string, text: string, home: string): KubeconfigFile {
-  const doc = parseFirstDocument(path, text);
+/**
+ * Parses one kubeconfig file's text. The full YAML parser is loaded only for a
+ * file the subset reader leaves to it (kubeconfig-yaml.ts).
+ */
+export async function parseKubeconfigFile(path: string, text: string, home: string): Promise<KubeconfigFile> {
+  let doc = readKubeconfigYaml(text);
+  if (doc === undefined) doc = (await import('./kubeconfig-document.ts')).parseFirstDocument(path, text);
+  return kubeconfigFile(path, doc, home);
+}
+
+/** One file's parsed document, checked as client-go's decoder checks it. */
+function kubeconfigFile(path: string, doc: unknown, home: string): KubeconfigFile {
   const problem = checkKubeconfigTypes(doc);
   if (problem) throw new ConfigError(`error loading config file "${path}": ${problem}`);
   const obj = doc as Record<string, unknown>;
@@ -28,24 +37,6 @@ export function parseKubeconfigFile(path: string, text: string, home: string): K
   }
   for (const { name, value } of namedEntries(obj['contexts'], 'context')) file.contexts.push([name, { ...(value as Context) }]);
   return file;
-}
-
-/**
- * go-yaml (sigs.k8s.io/yaml) reads YAML 1.1 (`yes`, `on`, `y` are booleans there
- * too) and only the first document of a stream; it refuses an unknown %directive.
- */
-function parseFirstDocument(path: string, text: string): unknown {
-  let problem: string | undefined;
-  try {
-    const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, logLevel: 'silent' });
-    const doc = Array.isArray(docs) ? docs[0] : undefined;
-    problem = doc?.errors[0]?.message;
-    if (!problem && doc?.warnings.some((w) => w.code === 'BAD_DIRECTIVE')) problem = 'found unknown directive name';
-    if (!problem) return doc?.toJS() ?? {};
-  } catch (err) {
-    problem = (err as Error).message;
-  }
-  throw new ConfigError(`error loading config file "${path}": yaml: ${firstLine(problem)}`);
 }
 
 function namedEntries(list: unknown, key: string): { name: string; value: unknown }[] {
@@ -83,8 +74,4 @@ function resolveUserPaths(u: AuthInfo, dir: string): AuthInfo {
 
 function resolvePath(p: string, dir: string): string {
   return p === '' || isAbsolute(p) ? p : join(dir, p);
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
 }

@@ -36,9 +36,8 @@ export function kubeconfigPaths(src: KubeconfigSources): { paths: string[]; expl
 }
 
 /**
- * Reads and merges the kubeconfig files as kubectl does. The YAML parser is
- * loaded only when there is a file to parse: `--server` alone needs none, and
- * loading it is a tenth of a short command's start-up.
+ * Reads and merges the kubeconfig files as kubectl does. The parsing code is
+ * loaded only when there is a file to parse: `--server` alone needs none.
  */
 export async function loadKubeconfig(src: KubeconfigSources): Promise<MergedKubeconfig> {
   const { paths, explicit } = kubeconfigPaths(src);
@@ -49,7 +48,9 @@ export async function loadKubeconfig(src: KubeconfigSources): Promise<MergedKube
   }
   if (texts.length === 0) return mergeKubeconfigs([]);
   const { parseKubeconfigFile } = await import('./kubeconfig-file.ts');
-  return mergeKubeconfigs(texts.map(([path, text]) => parseKubeconfigFile(path, text, src.home)));
+  const files = [];
+  for (const [path, text] of texts) files.push(await parseKubeconfigFile(path, text, src.home));
+  return mergeKubeconfigs(files);
 }
 
 function readKubeconfigText(path: string, explicit: boolean, cwd: string): string | undefined {

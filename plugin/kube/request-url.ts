@@ -6,5 +6,5 @@ import type { ServerAddress } from '../transport/address.ts';
  */
 export function kubectlUrl(address: ServerAddress, path: string): string {
   if (address.transport === 'unix') return `${address.display}${path}`;
-  return `${address.url.protocol}//${address.url.host}${address.basePath}${path}`;
+  return `${address.url.protocol}//${address.authority}${address.basePath}${path}`;
 }

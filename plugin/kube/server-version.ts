@@ -1,4 +1,4 @@
-import { ApiError, ConnectError, SockError } from '../errors.ts';
+import { ApiError, ConnectError, JsonSyntaxError, SockError } from '../errors.ts';
 import { goQuote } from './printers/go-value.ts';
 import type { KubeClient } from './client.ts';
 import { kubectlUrl } from './request-url.ts';
@@ -16,7 +16,9 @@ export const VERSION_INFO_FIELDS = [
  * for the client to provide credentials" whatever Status the server sent.
  */
 export function fetchVersionInfo(client: KubeClient): Promise<Record<string, unknown>> {
-  return client.json<Record<string, unknown>>({ path: '/version', query: { timeout: '32s' }, rawErrors: true });
+  return client.json<Record<string, unknown>>({ path: '/version', query: { timeout: '32s' }, rawErrors: true })
+    // ServerVersion unmarshals the body itself (json.Unmarshal into version.Info).
+    .catch((err: unknown) => Promise.reject(JsonSyntaxError.reworded(err, (syntax) => `unable to parse the server version: ${syntax}`)));
 }
 
 /**

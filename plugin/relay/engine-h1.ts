@@ -12,6 +12,7 @@ import type { TlsConfig } from '../kube/client-config.ts';
 import { bodyDecoder, type BodyDecoder } from '../kube/logs/chunked.ts';
 import type { ServerAddress } from '../transport/address.ts';
 import { hostHeader } from '../transport/dispatcher.ts';
+import { goLookup } from '../transport/go-lookup.ts';
 import type { DistinctHeaders, ResponseSink, UpstreamRequest } from './engine.ts';
 import { ChunkedInPlace } from './chunked-in-place.ts';
 import { parseResponseHead, type ParsedHead } from './response-head.ts';
@@ -48,7 +49,7 @@ export class H1Engine {
     const { address } = o;
     const where = address.transport === 'unix'
       ? { path: address.socketPath }
-      : { host: address.url.hostname.replace(/^\[|\]$/g, ''), port: Number(address.url.port) || (address.tls ? 443 : 80) };
+      : { host: address.host.replace(/^\[|\]$/g, ''), port: Number(address.url.port) || (address.tls ? 443 : 80), lookup: goLookup };
     const tls = address.tls ? o.connect ?? {} : undefined;
     this.#open = tls ? () => tlsConnect({ ...where, ...tls }) : () => netConnect(where);
     this.#host = hostHeader(address, o.tls);

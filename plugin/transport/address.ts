@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AddressError } from '../errors.ts';
 
@@ -21,8 +22,12 @@ export interface UnixAddress {
 
 export interface NetAddress {
   transport: 'tcp';
-  /** http://host:port/prefix or https://…; tcp:// becomes http://. */
+  /** http://host:port/prefix or https://…; tcp:// becomes http://. Its host is WHATWG's reading (or a stand-in): connect to `host`. */
   url: URL;
+  /** The host as kubectl (Go's url.Parse) reads it: a name as written (0xa, 127.1), an IP literal as URL writes it. */
+  host: string;
+  /** host[:port] as the URL names them (kubectl's cache folder and Host). */
+  authority: string;
   /** The URL's path prefix without a trailing slash ('' for none), put before every API path. */
   basePath: string;
   tls: boolean;
@@ -91,54 +96,84 @@ function unixAddress(path: string, tls: boolean, opts: ResolveOptions, original:
 }
 
 function tcpAddress(server: string): NetAddress {
-  let url: URL;
-  try {
-    url = new URL(`http://${server.slice('tcp://'.length)}`);
-  } catch {
-    throw invalidServer(server);
-  }
-  if (url.hostname === '' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw invalidServer(server);
-  }
+  const parsed = parseGoURL(`http://${server.slice('tcp://'.length)}`);
+  if (!parsed) throw invalidServer(server);
+  const { url, host } = parsed;
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw invalidServer(server);
   if (url.username !== '' || url.password !== '') {
     // Never dropped silently, never echoed: the password is masked as Go's URL.Redacted masks it.
-    const shown = `tcp://${url.username}${url.password !== '' ? ':xxxxx' : ''}@${url.host}`;
-    throw new AddressError(`unsupported server address ${JSON.stringify(shown)}: a tcp:// address takes no user name or password (kubectl sock never sends credentials over plain HTTP); write tcp://${url.host}`);
+    const hostPort = url.port ? `${host}:${url.port}` : host;
+    const shown = `tcp://${url.username}${url.password !== '' ? ':xxxxx' : ''}@${hostPort}`;
+    throw new AddressError(`unsupported server address ${JSON.stringify(shown)}: a tcp:// address takes no user name or password (kubectl sock never sends credentials over plain HTTP); write tcp://${hostPort}`);
   }
   if (url.port === '') url.port = String(DEFAULT_TCP_PORT);
-  return netAddress(url, false, true, `tcp://${url.host}`);
+  return netAddress(url, host, false, true, `tcp://${host}:${url.port}`);
 }
 
 /** client-go rest.DefaultServerURL: a URL with scheme and host, else host[:port] with a default scheme. */
 function httpAddress(server: string, defaultTLS: boolean): NetAddress {
-  let url = parseGoURL(server);
-  if (!url) {
-    url = parseGoURL(`${defaultTLS ? 'https' : 'http'}://${server}`);
-    if (!url) throw invalidServer(server);
-    if (url.pathname !== '' && url.pathname !== '/') {
+  let parsed = parseGoURL(server);
+  if (!parsed) {
+    parsed = parseGoURL(`${defaultTLS ? 'https' : 'http'}://${server}`);
+    if (!parsed) throw invalidServer(server);
+    if (parsed.url.pathname !== '' && parsed.url.pathname !== '/') {
       throw new AddressError(`host must be a URL or a host:port pair: ${JSON.stringify(server)}`);
     }
   }
+  const { url, host } = parsed;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidServer(server);
-  return netAddress(url, url.protocol === 'https:', false, url.href.replace(/\/$/, ''));
+  return netAddress(url, host, url.protocol === 'https:', false, hrefWithHost(url, host).replace(/\/$/, ''));
 }
 
-/** A URL with both a scheme and a host, as Go's url.Parse would accept; undefined otherwise. */
-function parseGoURL(text: string): URL | undefined {
-  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]/.test(text)) return undefined;
+/** What stands in for a host name in the WHATWG URL when WHATWG would not keep the name (see parseGoURL). */
+const NAME_PLACEHOLDER = 'go-host.invalid';
+
+/**
+ * A URL with both a scheme and a host, as Go's url.Parse would accept, and
+ * the host as Go keeps it; undefined otherwise. Go keeps a host name as
+ * written. WHATWG URL (Node's) lower-cases it, reads a name that ends in a
+ * label of digits or 0x-hex as IPv4 shorthand (0xa is 0.0.0.10, 127.1 is
+ * 127.0.0.1) or refuses it (0a.0); Go's net.ParseIP takes dotted decimal
+ * only, so to kubectl those are names, looked up as names (go-lookup.ts).
+ * Such a name is then kept beside a URL parsed with a placeholder host, and
+ * everything that connects or names the server uses `host`.
+ */
+function parseGoURL(text: string): { url: URL; host: string } | undefined {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(text);
+  if (!m || m[2] === '') return undefined;
+  const [, scheme, authority = '', rest] = m;
+  const userinfo = authority.slice(0, authority.lastIndexOf('@') + 1);
+  const hostPort = authority.slice(userinfo.length);
+  const name = hostPort.replace(/:\d*$/, '');
+  const plainName = /^[A-Za-z0-9._-]+$/.test(name) && isIP(name) === 0;
+  const url = parseURL(text);
+  if (url && url.host !== '' && (!plainName || url.hostname === name.toLowerCase())) return { url, host: plainName ? name : url.hostname };
+  if (!plainName) return undefined;
+  const standIn = parseURL(`${scheme}${userinfo}${NAME_PLACEHOLDER}${hostPort.slice(name.length)}${rest}`);
+  return standIn ? { url: standIn, host: name } : undefined;
+}
+
+function parseURL(text: string): URL | undefined {
   try {
-    const url = new URL(text);
-    return url.host === '' ? undefined : url;
+    return new URL(text);
   } catch {
     return undefined;
   }
 }
 
-function netAddress(url: URL, tls: boolean, plainSocket: boolean, display: string): NetAddress {
+/** url.href with Go's host in it. */
+function hrefWithHost(url: URL, host: string): string {
+  if (host === url.hostname) return url.href;
+  const userinfo = url.username ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
+  return `${url.protocol}//${userinfo}${host}${url.port ? `:${url.port}` : ''}${url.pathname}${url.search}${url.hash}`;
+}
+
+function netAddress(url: URL, host: string, tls: boolean, plainSocket: boolean, display: string): NetAddress {
   const port = url.port || (tls ? '443' : '80');
-  const hostPort = `${url.hostname}:${port}`;
+  const hostPort = `${host}:${port}`;
+  const authority = url.port ? hostPort : host;
   const basePath = url.pathname.replace(/\/+$/, '');
-  return { transport: 'tcp', url, basePath, tls, hostPort, plainSocket, display };
+  return { transport: 'tcp', url, host, authority, basePath, tls, hostPort, plainSocket, display };
 }
 
 function invalidServer(server: string): AddressError {

@@ -53,8 +53,10 @@ export function toConnectError(err: unknown, address: ServerAddress): ConnectErr
   // A proxy's failure, in Go's words already; kubectl calls any "connection refused" a refused connection to the server.
   if (code === 'E_PROXY') return new ConnectError(/connection refused/.test(e.message) ? 'refused' : 'other', server, e.message);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    const host = address.transport === 'tcp' ? address.url.hostname : '';
-    return new ConnectError('other', server, `dial tcp: lookup ${host}: no such host`);
+    // Go's DNSError: the name as written, and the nameserver when DNS was asked (go-resolve.ts).
+    const host = address.transport === 'tcp' ? address.host : '';
+    const { dnsServer, dnsReason } = e as { dnsServer?: string; dnsReason?: string };
+    return new ConnectError('other', server, `dial tcp: lookup ${host}${dnsServer ? ` on ${dnsServer}` : ''}: ${dnsReason ?? 'no such host'}`);
   }
   // A credential with a control character (an exec plugin's token with a newline): Go's transport refuses the header.
   const badHeader = code === 'UND_ERR_INVALID_ARG' ? /^invalid (\S+) header$/.exec(e.message) : null;

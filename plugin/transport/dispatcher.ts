@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
 import { ConfigError } from '../errors.ts';
 import type { TlsConfig } from '../kube/client-config.ts';
 import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } from './address.ts';
+import { goLookup } from './go-lookup.ts';
 import { proxyFor } from './proxy-env.ts';
 import { errnoText } from '../kube/kubeconfig-validate.ts';
 
@@ -57,8 +58,8 @@ export async function openTransport(opts: TransportOptions): Promise<Transport> 
   const { basePath } = address;
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
   if (proxy) return proxiedTransport(Client, new URL(proxy), address, connect);
-  const client = new Client(origin, { connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
-  return { dispatcher: client, origin, basePath, close: () => client.destroy() };
+  const client = new Client(origin, { connect: await goDialer(address, connect), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  return { dispatcher: withGoHost(client, address), origin, basePath, close: () => client.destroy() };
 }
 
 type ClientClass = typeof import('undici/lib/dispatcher/client.js').default;
@@ -74,17 +75,20 @@ type ClientClass = typeof import('undici/lib/dispatcher/client.js').default;
 async function proxiedTransport(Client: ClientClass, proxy: URL, address: NetAddress, tls: Record<string, unknown> | undefined): Promise<Transport> {
   const { tunnelConnector, proxyAuthorization } = await import('./proxy-dial.ts');
   const { origin, basePath } = { origin: address.url.origin, basePath: address.basePath };
-  const target = { hostname: address.url.hostname, port: address.url.port || (address.tls ? '443' : '80') };
+  const target = { hostname: address.host, port: address.url.port || (address.tls ? '443' : '80') };
   const tunnel = new Client(origin, { connect: tunnelConnector(proxy, target, tls), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
-  if (address.tls || proxy.protocol === 'socks5:') return { dispatcher: tunnel, origin, basePath, close: () => tunnel.destroy() };
+  const tunnelled = withGoHost(tunnel, address);
+  if (address.tls || proxy.protocol === 'socks5:') return { dispatcher: tunnelled, origin, basePath, close: () => tunnel.destroy() };
   const direct = new Client(proxy.origin, { connect: proxy.protocol === 'https:' ? tls : undefined, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
-  const extra: Record<string, string> = { host: address.url.host };
+  // The request target and Host name the server as Go's URL does (0xa stays 0xa).
+  const absolute = `${address.url.protocol}//${address.authority}`;
+  const extra: Record<string, string> = { host: address.authority };
   const auth = proxyAuthorization(proxy);
   if (auth) extra['proxy-authorization'] = auth;
   const forward = {
     dispatch(o: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-      if (o.upgrade) return tunnel.dispatch(o, handler);
-      return direct.dispatch({ ...o, path: `${origin}${o.path}`, headers: withHeaders(o.headers, extra) }, handler);
+      if (o.upgrade) return tunnelled.dispatch(o, handler);
+      return direct.dispatch({ ...o, path: `${absolute}${o.path}`, headers: withHeaders(o.headers, extra) }, handler);
     },
     close: () => Promise.all([direct.close(), tunnel.close()]),
     destroy: () => Promise.all([direct.destroy(), tunnel.destroy()]),
@@ -114,12 +118,40 @@ export async function checkTlsConfig(address: ServerAddress, tls: TlsConfig): Pr
 }
 
 /**
- * The Host header requests carry: the URL's host, or for a socket "localhost"
- * (kubectl proxy's --accept-hosts admits it) or the TLS server name.
+ * The Host header requests carry: the host as Go's URL writes it (0xa stays
+ * 0xa), or for a socket "localhost" (kubectl proxy's --accept-hosts admits it)
+ * or the TLS server name.
  */
 export function hostHeader(address: ServerAddress, tls: TlsConfig): string {
-  if (address.transport === 'tcp') return address.url.host;
+  if (address.transport === 'tcp') return address.authority;
   return address.tls ? tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
+}
+
+/** Go sends the URL's host as written in Host; undici would send the origin's (WHATWG's reading, or a stand-in). */
+function withGoHost(client: InstanceType<ClientClass>, address: NetAddress): Dispatcher {
+  return address.authority === address.url.host ? client : client.compose(hostInterceptor(address.authority));
+}
+
+function hostInterceptor(host: string): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const h = opts.headers;
+    const has = (name: unknown) => typeof name === 'string' && name.toLowerCase() === 'host';
+    if (Array.isArray(h)) return dispatch({ ...opts, headers: h.some((v, i) => i % 2 === 0 && has(v)) ? h : [...h, 'host', host] }, handler);
+    const record = (h ?? {}) as Record<string, string | string[] | undefined>;
+    return dispatch({ ...opts, headers: Object.keys(record).some(has) ? record : { host, ...record } }, handler);
+  };
+}
+
+/**
+ * Names are looked up as kubectl looks them up (go-lookup.ts); a name WHATWG
+ * URL read as an IPv4 address (0xa, 127.1) is dialled as the name it is to Go.
+ */
+async function goDialer(address: NetAddress, connect: Record<string, unknown> | undefined): Promise<buildConnector.BuildOptions | buildConnector.connector> {
+  if (address.host === address.url.hostname) return { ...connect, lookup: goLookup } as buildConnector.BuildOptions;
+  const { default: build } = await import('undici/lib/core/connect.js');
+  const dial = build({ ...connect, lookup: goLookup } as buildConnector.BuildOptions);
+  const servername = (connect?.['servername'] as string | undefined) || address.host;
+  return (opts, callback) => dial({ ...opts, hostname: address.host, servername: opts.servername || servername }, callback);
 }
 
 /** The TLS options client-go's transport.TLSConfigFor would build (node:tls connect options). */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError } from '../errors.ts';
 import type { ServerAddress } from './address.ts';
 
@@ -13,7 +14,7 @@ export function proxyFor(
 ): string | undefined {
   if (address.transport !== 'tcp') return undefined;
   if (proxyUrl) return checkProxyUrl(proxyUrl);
-  const host = address.url.hostname.replace(/^\[|\]$/g, '');
+  const host = address.host.replace(/^\[|\]$/g, '');
   if (isLoopback(host) || noProxyMatches(host, env['NO_PROXY'] ?? env['no_proxy'] ?? '')) return undefined;
   const fromEnv = address.tls ? (env['HTTPS_PROXY'] ?? env['https_proxy']) : (env['HTTP_PROXY'] ?? env['http_proxy']);
   return fromEnv ? checkProxyUrl(fromEnv.includes('://') ? fromEnv : `http://${fromEnv}`) : undefined;
@@ -33,8 +34,10 @@ function checkProxyUrl(raw: string): string {
   return raw;
 }
 
+/** httpproxy's useProxy: localhost, or a loopback IP as net.ParseIP reads one (127.1 is a name to Go). */
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1';
+  const family = isIP(host);
+  return host === 'localhost' || (family === 4 && host.startsWith('127.')) || (family === 6 && host === '::1');
 }
 
 /** Go's NO_PROXY: comma-separated hosts or domain suffixes; `*` disables proxying. */

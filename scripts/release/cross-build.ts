@@ -6,11 +6,12 @@
 // matching the host, pkg writes the blob with the running Node when its
 // version is the targets' exact version (node_modules/.bin/node, 26.10.0
 // here) and with nothing else: a blob must be read by the Node that wrote it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Platform } from './platforms.ts';
 import { prepareBase } from './node-runtime.ts';
 import { pkgSea } from '../pkg-sea.ts';
+import { LOADER, seaAppConfig, writeUncachedSeaApp } from '../code-cache/sea-app.ts';
 
 export interface CrossTarget {
   platform: Platform;
@@ -32,14 +33,16 @@ export async function crossBuild(bundle: string, targets: readonly CrossTarget[]
   // pkg reads the cache from os.homedir(), which follows HOME.
   const savedHome = process.env['HOME'];
   process.env['HOME'] = pkgHome;
+  const appDir = mkdtempSync(join(pkgHome, 'sea-app-'));
   try {
-    await pkgSea(bundle, {
+    await pkgSea(LOADER, {
       targets: targets.map((t) => ({ nodeRange: `node${nodeVersion}`, platform: t.platform.pkgPlatform, arch: t.platform.pkgArch, output: t.output })),
-      // No V8 code cache: it is specific to the CPU and flags of the Node that made it.
-      seaConfig: { useCodeCache: false, useSnapshot: false, execArgvExtension: 'none', disableExperimentalSEAWarning: true },
+      // The host's loader and bundle with no V8 code cache: a cache fits only the CPU and flags of the Node that made it.
+      seaConfig: seaAppConfig(writeUncachedSeaApp(bundle, appDir), false),
     });
   } finally {
     process.env['HOME'] = savedHome;
+    rmSync(appDir, { recursive: true, force: true });
   }
 }
 

@@ -141,6 +141,40 @@ test('--request-timeout :: a slow server times out with ?timeout= sent', async (
   assertOneLine(r, /^Unable to connect to the server: net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\)\n$/);
 });
 
+test('kubectl parity :: an answer that is not JSON, in Go\'s words as each reader of it says them', async () => {
+  api.addObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+  // Which request answers garbage, and the command that reads it: get decodes unstructured JSON, version
+  // and discovery unmarshal the body themselves, logs' pod lookup goes through the typed REST decoder.
+  const cases: Array<[string[], RegExp]> = [
+    [['get', 'pods'], /^\/api\/v1\/namespaces\/default\/pods\?/],
+    [['get', 'pod', 'p', '-o', 'yaml'], /^\/api\/v1\/namespaces\/default\/pods\/p(\?|$)/],
+    [['version'], /^\/version\?/],
+    [['logs', 'p'], /^\/api\/v1\/namespaces\/default\/pods\/p(\?|$)/],
+    [['get', 'pods'], /^\/api\?/],
+  ];
+  let n = 0;
+  const klogHeader = /^E\d{4} [\d:.]+ +\d+ /gm;
+  for (const body of ['{"kind":', 'nope']) {
+    for (const [args, path] of cases) {
+      const answer = async (run: typeof sock, server: string) => {
+        api.faults.push({ kind: 'status', code: 200, body, contentType: 'application/json', times: 100, match: (q) => path.test(q.url) });
+        try {
+          // A cache of its own each time: the discovery case must not be served from an earlier run's.
+          return await run([...args, '--server', server, '--cache-dir', join(dir, `not-json-cache-${++n}`)]);
+        } finally {
+          api.faults.length = 0;
+        }
+      };
+      const ours = await answer(sock, api.unixUrl as string);
+      const theirs = await answer(kubectl, api.httpUrl as string);
+      const what = `${args.join(' ')} with ${path} answering ${JSON.stringify(body)}`;
+      assert.is(ours.stderr.replace(klogHeader, 'E '), theirs.stderr.replace(klogHeader, 'E '), what);
+      assert.is(ours.code, theirs.code, what);
+      assert.is(ours.code, 1, what);
+    }
+  }
+});
+
 test('unsupported server address :: lists the accepted forms', async () => {
   const r = await sock(['version', '--server', 'ftp://x']);
   assertOneLine(r, /^error: unsupported server address "ftp:\/\/x": use one of unix:\/\/\/path\/to\.sock, .*tcp:\/\/host\[:port\]/);

@@ -88,4 +88,11 @@ export const printerCases: string[][] = [
   ['get', 'pods', 'nope', '-o', 'name'],
   ['get', 'pods', '-n', 'ns1', '-o', 'go-template={{range .items}}{{.metadata.name}} {{end}}'],
   ['get', 'pods', '-n', 'ns1', '-o', 'json', '--sort-by=.spec.bogus'],
+  // Lists printed as their pages arrive (json, name): the same bytes as kubectl's whole List.
+  ['get', 'pods', '-n', 'chunky', '--chunk-size=2', '-o', 'json'],
+  ['get', 'pods', '-n', 'chunky', '--chunk-size=1', '-o', 'name'],
+  ['get', 'pods,svc', '-o', 'json', '--chunk-size=1'],
+  ['get', 'pods', '-n', 'empty', '-o', 'name'],
+  ['get', 'pods', '-n', 'empty', '-o', 'json', '--ignore-not-found'],
+  ['get', 'pods', '-n', 'chunky', '--chunk-size=2', '-o', 'JSON', '--show-managed-fields'],
 ];

@@ -39,6 +39,14 @@ test('kubectl parity :: a server error on the list', async () => {
   await assertParity(['get', 'pods', '-n', 'ns1']);
 });
 
+test('kubectl parity :: a server error on a later page: the pages before it are printed, then the error', async () => {
+  const body = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcd is down', reason: 'InternalError', code: 500 };
+  for (const output of [[], ['-o', 'json'], ['-o', 'name']]) {
+    env.api.faults.push({ kind: 'status', code: 500, body, times: 2, match: (r) => r.url.startsWith('/api/v1/namespaces/chunky/pods?') && r.url.includes('continue=') });
+    await assertParity(['get', 'pods', '-n', 'chunky', '--chunk-size=2', ...output]);
+  }
+});
+
 test('kubectl parity :: a 404 on the list is "Unable to list"', async () => {
   env.api.faults.push({ kind: 'status', code: 404, body: '404 page not found', times: 2, match: (r) => r.url.startsWith('/api/v1/namespaces/ns1/pods?') });
   await assertParity(['get', 'pods', '-n', 'ns1']);

@@ -192,6 +192,16 @@ test('Ctrl-C during -f :: ends at once, quietly, with 1 as kubectl (its interrup
   assert.is(ours.code, 1);
 });
 
+test('a plain copy into `| cat` (stdout a pipe, written blocking) is every byte curl --unix-socket reads', async () => {
+  const socket = (api.unixUrl as string).replace('unix://', '');
+  const digest = (cmd: string) => `set -o pipefail; ${cmd} | cat | sha256sum`;
+  const ours = await follow('bash', ['-c', digest(`${BINARY} logs big --server ${api.unixUrl}`)]).done;
+  const curl = await follow('bash', ['-c', digest(`curl -sS --unix-socket ${socket} 'http://localhost/api/v1/namespaces/default/pods/big/log?container=app'`)]).done;
+  assert.is(ours.code, 0, ours.stderr);
+  assert.is(ours.stdout, curl.stdout);
+  assert.is(ours.stderr, '');
+});
+
 test('closed stdout :: `| head -1` on a big log ends quietly, with SIGPIPE\'s 141 to the shell', async () => {
   // stdin closed from the start: the pipeline may be over before a write to it would land (EPIPE).
   // kubectl itself says 141 or, at random, 1 here (test/e2e/signals.test.ts); -f and get -w always 141.

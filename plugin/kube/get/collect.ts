@@ -4,7 +4,7 @@
  * flattened), in request order, with errors collected (ContinueOnError) and
  * NotFound dropped under --ignore-not-found.
  */
-import { ApiError } from '../../errors.ts';
+import { ApiError, SockError } from '../../errors.ts';
 import type { KubeClient } from '../client.ts';
 import type { ApiResource } from '../discovery.ts';
 import { getObject, listPages, type RequestShape } from './fetch.ts';
@@ -43,7 +43,19 @@ function gvrString(r: ApiResource): string {
 }
 
 /** resource.Selector.Visit rewrites list errors to name the resource and the selectors. */
+/**
+ * A list page that could not be read or decoded. kubectl reports it from
+ * inside an aggregate of the list visitor's own, so its table path prints it
+ * without "error: " even alone (a named object's is printed with it).
+ */
+export class ListReadError extends SockError {
+  constructor(err: SockError) {
+    super(err.code, err.message, err.exitCode);
+  }
+}
+
 function listError(err: unknown, v: Visit, shape: RequestShape): unknown {
+  if (err instanceof SockError && (err.code === 'E_BODY' || err.code === 'E_DECODE')) return new ListReadError(err);
   const what = JSON.stringify(gvrString(v.resource));
   const prefix = !shape.labelSelector && !shape.fieldSelector
     ? `Unable to list ${what}`
@@ -74,31 +86,56 @@ function slimmed(o: KubeObject): KubeObject {
   return o;
 }
 
-async function visitOne(client: KubeClient, v: Visit, shape: RequestShape, o: CollectOptions, push: (o: KubeObject) => void): Promise<void> {
-  const add = (obj: KubeObject) => {
-    if (o.flatten && isList(obj)) for (const item of itemsOf(obj)) push(item);
-    else push(o.slimRows ? slimmed(obj) : obj);
+async function visitOne(client: KubeClient, v: Visit, shape: RequestShape, o: CollectOptions, push: (o: KubeObject) => unknown): Promise<void> {
+  const add = async (obj: KubeObject) => {
+    try {
+      if (o.flatten && isList(obj)) for (const item of itemsOf(obj)) await push(item);
+      else await push(o.slimRows ? slimmed(obj) : obj);
+    } catch (err) {
+      throw new ConsumerFailure(err);
+    }
   };
   if (v.name !== undefined) return add(await getObject(client, v, shape));
   try {
-    for await (const page of listPages(client, v, shape)) add(page);
+    for await (const page of listPages(client, v, shape)) await add(page);
   } catch (err) {
+    if (err instanceof ConsumerFailure) throw err;
     throw listError(err, v, shape);
   }
 }
 
-/** Visits every request of the plan in order; returns the infos and the errors kubectl would report after them. */
-export async function collectInfos(client: KubeClient, plan: Plan, shape: RequestShape, o: CollectOptions): Promise<{ infos: Info[]; errors: unknown[] }> {
-  const infos: Info[] = [];
+/** What the code an info was handed to threw: its own failure, not the request's. */
+class ConsumerFailure {
+  readonly cause: unknown;
+  constructor(cause: unknown) {
+    this.cause = cause;
+  }
+}
+
+/**
+ * Visits every request of the plan in order, handing each info to `onInfo`
+ * as its page arrives, so a long list is printed and let go page by page;
+ * returns the errors kubectl would report after the output. What `onInfo`
+ * throws ends the visit.
+ */
+export async function visitInfos(client: KubeClient, plan: Plan, shape: RequestShape, o: CollectOptions, onInfo: (info: Info) => unknown): Promise<unknown[]> {
   const errors: unknown[] = [];
   for (const visit of plan.visits) {
     try {
-      await visitOne(client, visit, shape, o, (object) => infos.push({ visit, object }));
+      await visitOne(client, visit, shape, o, (object) => onInfo({ visit, object }));
     } catch (err) {
+      if (err instanceof ConsumerFailure) throw err.cause;
       if (o.ignoreNotFound && isNotFound(err)) continue;
       if (!o.continueOnError) throw err;
       errors.push(err);
     }
   }
+  return errors;
+}
+
+/** Visits every request of the plan in order; returns the infos and the errors kubectl would report after them. */
+export async function collectInfos(client: KubeClient, plan: Plan, shape: RequestShape, o: CollectOptions): Promise<{ infos: Info[]; errors: unknown[] }> {
+  const infos: Info[] = [];
+  const errors = await visitInfos(client, plan, shape, o, (info) => infos.push(info));
   return { infos, errors };
 }

@@ -4,6 +4,7 @@
  * the optional subresource, and kubectl's Accept header for server-side
  * printing (kubectl get.go transformRequests).
  */
+import { JsonSyntaxError } from '../../errors.ts';
 import type { KubeClient, KubeRequest } from '../client.ts';
 import { collectionPath, groupResourceName } from '../rest-mapper.ts';
 import type { Visit } from './options.ts';
@@ -62,7 +63,8 @@ export function getObject(client: KubeClient, v: Visit, shape: RequestShape): Pr
     req.query['labelSelector'] = undefined;
     req.query['fieldSelector'] = undefined;
   }
-  return client.json<KubeObject>(req);
+  // cli-runtime decodes what get reads as unstructured JSON: a syntax error is Go's alone.
+  return client.json<KubeObject>(req).catch((err: unknown) => Promise.reject(JsonSyntaxError.reworded(err)));
 }
 
 /** Lists a collection page by page (FollowContinue), yielding each decoded page as it arrives. */
@@ -75,7 +77,7 @@ export async function* listPages(client: KubeClient, v: Visit, shape: RequestSha
       accept: shape.table ? TABLE_ACCEPT : 'application/json',
       timeoutParam: true,
       about: { resource: groupResourceName(v.resource) },
-    });
+    }).catch((err: unknown) => Promise.reject(JsonSyntaxError.reworded(err)));
     token = ((page['metadata'] ?? {}) as { continue?: string }).continue || undefined;
     yield page;
   } while (token);

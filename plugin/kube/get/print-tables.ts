@@ -1,15 +1,16 @@
 /**
  * `get` with the table printer (no -o, or -o wide): kubectl get.go Run's
- * human-readable branch. Everything is fetched first (kubectl prints nothing
- * until the last page arrived: column widths span all pages of a type), then
- * each resource type is printed as one aligned table, types separated by a
- * blank line, with `kind/` before names when several kinds are printed.
+ * human-readable branch. Each resource type is printed as one aligned table
+ * (kubectl prints nothing until the last page arrived: column widths span all
+ * pages of a type), types separated by a blank line, with `kind/` before names
+ * when several kinds are printed. Rows go into the aligner as pages arrive and
+ * the pages are let go; only --sort-by and several types need every page first.
  */
 import { SockError } from '../../errors.ts';
 import type { Ctx } from '../../context.ts';
 import type { KubeClient } from '../client.ts';
 import type { ApiResource } from '../discovery.ts';
-import { collectInfos, type Info } from './collect.ts';
+import { collectInfos, visitInfos, type CollectOptions, type Info } from './collect.ts';
 import type { RequestShape } from './fetch.ts';
 import { HumanPrinter } from './human-printer.ts';
 import type { GetOptions, Plan } from './options.ts';
@@ -83,36 +84,68 @@ async function ordered(infos: Info[], sortBy: string): Promise<Info[]> {
 
 /** Prints the tables; returns the errors to report after them (kubectl's aggregate). */
 export async function printTables(ctx: Ctx, client: KubeClient, o: GetOptions, plan: Plan): Promise<unknown[]> {
-  const collected = await collectInfos(client, plan, requestShape(o, false), {
-    continueOnError: true,
-    ignoreNotFound: o.ignoreNotFound,
-    flatten: true,
-    slimRows: o.sortBy === '',
-  });
-  const withKind = o.showKind || multipleKinds(collected.infos);
-  const infos = await ordered(collected.infos, o.sortBy);
+  const shape = requestShape(o, false);
+  const collect: CollectOptions = { continueOnError: true, ignoreNotFound: o.ignoreNotFound, flatten: true, slimRows: o.sortBy === '' };
   const out = new TrackingOutput(ctx.streams.out);
-  const w = new TabWriter(out.write);
-  let printer: HumanPrinter | undefined;
-  let last: ApiResource | undefined;
-  let allNamespaced = !o.allNamespaces;
-  for (const info of infos) {
+  const tables = new Tables(ctx, o, out);
+  let errors: unknown[];
+  if (o.sortBy === '' && oneType(plan)) {
+    // One type: no kind/ prefix to decide from all results, nothing to order.
+    errors = await visitInfos(client, plan, shape, collect, (info) => tables.print(info, o.showKind));
+  } else {
+    const collected = await collectInfos(client, plan, shape, collect);
+    const withKind = o.showKind || multipleKinds(collected.infos);
+    for (const info of await ordered(collected.infos, o.sortBy)) await tables.print(info, withKind);
+    errors = collected.errors;
+  }
+  tables.end();
+  if (out.written === 0 && !o.ignoreNotFound && errors.length === 0) {
+    ctx.streams.errOut.write(tables.allNamespaced ? `No resources found in ${o.namespace} namespace.\n` : 'No resources found\n');
+  }
+  return errors;
+}
+
+/** Whether every request of the plan is for the same resource type. */
+function oneType(plan: Plan): boolean {
+  const first = plan.visits[0]?.resource;
+  return first === undefined || plan.visits.every((v) => resourceKey(v.resource) === resourceKey(first));
+}
+
+/** kubectl's print loop: a new printer (and a flushed, reset aligner) whenever the resource type changes. */
+class Tables {
+  readonly #ctx: Ctx;
+  readonly #o: GetOptions;
+  readonly #out: TrackingOutput;
+  readonly #w: TabWriter;
+  #printer: HumanPrinter | undefined;
+  #last: ApiResource | undefined;
+  allNamespaced: boolean;
+
+  constructor(ctx: Ctx, o: GetOptions, out: TrackingOutput) {
+    this.#ctx = ctx;
+    this.#o = o;
+    this.#out = out;
+    this.#w = new TabWriter(out.write);
+    this.allNamespaced = !o.allNamespaces;
+  }
+
+  async print(info: Info, withKind: boolean): Promise<void> {
+    const o = this.#o;
     const r = info.visit.resource;
-    allNamespaced = allNamespaced && r.namespaced;
-    if (!printer || !last || resourceKey(r) !== resourceKey(last)) {
-      w.flush();
-      w.setRememberedWidths([]);
-      if (last && !o.noHeaders && out.written > 0) out.separateNext();
-      printer = new HumanPrinter(printOptions(o, r, o.allNamespaces && r.namespaced, withKind), () => ctx.now());
-      last = r;
+    this.allNamespaced = this.allNamespaced && r.namespaced;
+    if (!this.#printer || !this.#last || resourceKey(r) !== resourceKey(this.#last)) {
+      this.#w.flush();
+      this.#w.setRememberedWidths([]);
+      if (this.#last && !o.noHeaders && this.#out.written > 0) this.#out.separateNext();
+      this.#printer = new HumanPrinter(printOptions(o, r, o.allNamespaces && r.namespaced, withKind), () => this.#ctx.now());
+      this.#last = r;
     }
-    if (await sortedForPrint(info.object, o.sortBy)) printer.print(info.object, w);
+    if (await sortedForPrint(info.object, o.sortBy)) this.#printer.print(info.object, this.#w);
   }
-  w.flush();
-  if (out.written === 0 && !o.ignoreNotFound && collected.errors.length === 0) {
-    ctx.streams.errOut.write(allNamespaced ? `No resources found in ${o.namespace} namespace.\n` : 'No resources found\n');
+
+  end(): void {
+    this.#w.flush();
   }
-  return collected.errors;
 }
 
 /** The table printer's options for one resource type. */

@@ -29,6 +29,8 @@ export interface ObjectPrinter {
   print(obj: KubeObject, out: PrintTarget, eventType?: string): void;
   /** kubectl printGeneric: one result of a single-object request alone, anything else as one List. */
   printResult(items: readonly KubeObject[], out: PrintTarget, singleItemImplied: boolean): void;
+  /** The List written item by item (json, name), or undefined where the format needs the whole List. */
+  listStream(out: PrintTarget): { add(item: KubeObject): void; end(): void } | undefined;
 }
 
 /** Builds the printer for `spec.output`; throws kubectl's error for an unknown format. */
@@ -42,6 +44,7 @@ export async function newObjectPrinter(spec: PrinterSpec): Promise<ObjectPrinter
     printResult(items, out, singleItemImplied) {
       lib.printResult(printer, items, out, { singleItemImplied });
     },
+    listStream: (out) => printer.listStream?.(out),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Ctx } from '../../context.ts';
 import { ApiError, ConnectError, formatError, InterruptedError, SilentError, SockError } from '../../errors.ts';
 import type { Factory } from '../../commands/factory.ts';
 import { buildPlan } from './builder.ts';
+import { ListReadError } from './collect.ts';
 import type { GetOptions, Plan } from './options.ts';
 import { SortFatal } from './sort-errors.ts';
 
@@ -24,7 +25,7 @@ export async function runGet(ctx: Ctx, f: Factory, o: GetOptions): Promise<numbe
     const errors = o.humanReadable
       ? await (await import('./print-tables.ts')).printTables(ctx, client, o, plan)
       : await (await import('./print-generic.ts')).printGeneric(ctx, client, o, plan);
-    return reportErrors(ctx, errors);
+    return reportErrors(ctx, errors, o.humanReadable);
   } catch (err) {
     // Ctrl-C: stop quietly with 130 (143 for SIGTERM).
     if (ctx.signal.aborted) throw new InterruptedError(ctx.signal.reason);
@@ -55,13 +56,13 @@ function planFor(f: Factory, o: GetOptions): Promise<Plan> {
 
 /**
  * kubectl's CheckErr for an aggregate: one error as usual; several, one line each without "error: ".
- * An answer that could not be read or decoded, and a request that failed after client-go's retries
- * with its earlier cause, are kubectl's too, even alone: they come from inside the resource
- * visitor's own aggregate.
+ * In the table path a list page that could not be read or decoded is printed so even alone: it
+ * comes from inside the list visitor's own aggregate (printGeneric flattens that one away).
+ * So is a request that failed after client-go's retries with its earlier cause, in either path.
  */
-function reportErrors(ctx: Ctx, errors: unknown[]): number {
+function reportErrors(ctx: Ctx, errors: unknown[], tablePath: boolean): number {
   if (errors.length === 0) return 0;
-  const unreadable = (e: unknown) => e instanceof SockError && (e.code === 'E_BODY' || e.code === 'E_DECODE' || e.code === 'E_RETRY');
+  const unreadable = (e: unknown) => (tablePath && e instanceof ListReadError) || (e instanceof SockError && e.code === 'E_RETRY');
   if (errors.length === 1 && (ctx.signal.aborted || !unreadable(errors[0]))) throw errors[0];
   for (const err of errors) {
     const line = err instanceof ApiError || err instanceof ConnectError ? formatError(err).text : err instanceof Error ? err.message : String(err);

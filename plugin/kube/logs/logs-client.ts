@@ -2,6 +2,7 @@
 // stream (a log, a watch). Over the shared KubeClient, or, on a plain socket
 // with nothing to authenticate, over the direct reader, which spares loading
 // undici and keeps a big log's memory at one buffer.
+import type { Writable } from 'node:stream';
 import { ConnectError, SockError } from '../../errors.ts';
 import type { Klog } from '../../klog.ts';
 import { KeptAlive } from '../../transport/kept-alive.ts';
@@ -20,6 +21,8 @@ export interface LogsRequest {
 export interface OpenedStream {
   body: AsyncIterable<Buffer>;
   reusesBuffers: boolean;
+  /** The direct reader's copy of the body to a Writable, for bytes that need no work on the way. */
+  pipeTo?(out: Writable, onData: () => void): Promise<'ended' | 'dropped'>;
   close(): void;
 }
 
@@ -108,12 +111,22 @@ export function viaDirectReader(target: DirectTarget, signal: AbortSignal, klog:
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new SockError('E_DECODE', `couldn't get version/kind; json parse error: invalid character in response from ${target.address.display}`);
+        throw (await import('../go-json-syntax.ts')).jsonSyntaxError(text);
       }
     },
     async stream(req, sig) {
       const res = await open(req, sig, 'stream');
-      return { body: tracked(res.body), reusesBuffers: true, close: () => res.close() };
+      const pipeTo = res.pipeTo;
+      return {
+        body: tracked(res.body),
+        reusesBuffers: true,
+        pipeTo: pipeTo && (async (out, onData) => {
+          const how = await pipeTo(out, onData);
+          if (how === 'ended') conn.idle();
+          return how;
+        }),
+        close: () => res.close(),
+      };
     },
     // Every request has a connection of its own already.
     another: () => client,

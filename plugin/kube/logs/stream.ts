@@ -136,6 +136,7 @@ async function flushRest(sc: StreamContext, lines: LineProcessor | undefined): P
  * one. 'ended' at a clean end; 'dropped' when the connection broke off.
  */
 async function pump(res: OpenedStream, sc: StreamContext, lines: LineProcessor | undefined, onData: () => void): Promise<'ended' | 'dropped'> {
+  if (!lines && res.pipeTo) return pipeBytes(res, res.pipeTo, sc, onData);
   const stop = (): void => res.close();
   sc.signal.addEventListener('abort', stop, { once: true });
   // An abort before the listener was there would never be heard.
@@ -163,6 +164,35 @@ async function pump(res: OpenedStream, sc: StreamContext, lines: LineProcessor |
     sc.signal.removeEventListener('abort', stop);
     res.close();
   }
+}
+
+/**
+ * A log that needs no line work (no --prefix, --timestamps resume or line
+ * interleaving), read by the direct reader: a byte pipe from the socket to
+ * stdout, with no promise, copy or check per piece. The reader stops on Ctrl-C itself.
+ */
+async function pipeBytes(res: OpenedStream, pipeTo: NonNullable<OpenedStream['pipeTo']>, sc: StreamContext, onData: () => void): Promise<'ended' | 'dropped'> {
+  blockingWhenPipe(sc.out);
+  try {
+    return await pipeTo(sc.out, onData);
+  } catch (err) {
+    throw sc.signal.aborted ? (sc.signal.reason ?? err) : err;
+  } finally {
+    res.close();
+  }
+}
+
+/**
+ * Node writes a terminal and a file synchronously on Linux but a pipe
+ * without blocking: into a full pipe each write then ends in EAGAIN and a
+ * wait for it to drain, four to six system calls per piece where curl and
+ * kubectl make one blocking write(2). For a plain copy the event loop has
+ * nothing else to do meanwhile, so stdout blocks as a terminal would (libuv
+ * uv_stream_set_blocking; a closed reader still ends the write with EPIPE).
+ */
+function blockingWhenPipe(out: Writable): void {
+  const handle = (out as Writable & { _handle?: { setBlocking?: (on: boolean) => number } })._handle;
+  if (handle?.constructor?.name === 'Pipe') handle.setBlocking?.(true);
 }
 
 function isTimeout(err: unknown): boolean {

@@ -9,16 +9,91 @@ import { isGoStruct } from './go-struct.ts';
 
 /** json.Marshal: compact. */
 export function goJsonMarshal(v: unknown): string {
-  return encode(v, null, '');
+  return collect((emit) => writeGoJson(v, emit, null));
 }
 
 /** json.MarshalIndent(v, "", indent); kubectl uses four spaces. */
 export function goJsonMarshalIndent(v: unknown, indent = '    '): string {
-  return encode(v, indent, '');
+  return collect((emit) => writeGoJson(v, emit, indent));
 }
 
-function encode(v: unknown, indent: string | null, depth: string): string {
-  switch (goKind(v)) {
+function collect(write: (emit: (text: string) => void) => void): string {
+  const parts: string[] = [];
+  write((text) => parts.push(text));
+  return parts.join('');
+}
+
+/** Output is handed on in pieces of about this many characters. */
+const CHUNK = 64 * 1024;
+
+interface Frame {
+  items?: unknown[];
+  map?: GoMap;
+  keys?: string[];
+  next: number;
+  length: number;
+}
+
+/**
+ * Writes v as json.Marshal (indent null) or json.MarshalIndent(v, "", indent)
+ * would, `level` indents in (an item inside a List being written around it).
+ * The walk keeps its own stack and hands the text on in pieces: an object
+ * nested 10,000 deep (as deep as Go's decoder reads) needs neither 10,000
+ * JavaScript frames nor its 400 MB of indentation in one string.
+ */
+export function writeGoJson(v: unknown, emit: (text: string) => void, indent: string | null, level = 0): void {
+  let out = '';
+  const put = (text: string): void => {
+    out += text;
+    if (out.length >= CHUNK) {
+      emit(out);
+      out = '';
+    }
+  };
+  const indentOf = indent === null ? () => '' : indentation(indent);
+  const stack: Frame[] = [];
+  let depth = level;
+  /** Writes a scalar or an empty collection, or opens a collection (its frame then leads the walk). */
+  const value = (x: unknown): void => {
+    const kind = goKind(x);
+    if (kind === 'slice') {
+      const items = x as unknown[];
+      if (items.length === 0) return put('[]');
+      put('[');
+      stack.push({ items, next: 0, length: items.length });
+      depth++;
+    } else if (kind === 'map') {
+      // A struct's fields in declaration order (omitempty ones left out by whoever made it); a map's keys sorted.
+      const keys = isGoStruct(x as GoMap) ? Object.keys(x as GoMap) : sortedKeys(x as GoMap);
+      if (keys.length === 0) return put('{}');
+      put('{');
+      stack.push({ map: x as GoMap, keys, next: 0, length: keys.length });
+      depth++;
+    } else put(scalar(x, kind));
+  };
+  value(v);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1] as Frame;
+    if (f.next === f.length) {
+      stack.pop();
+      depth--;
+      put(indent === null ? (f.map ? '}' : ']') : `\n${indentOf(depth)}${f.map ? '}' : ']'}`);
+      continue;
+    }
+    const i = f.next++;
+    const sep = i === 0 ? '' : ',';
+    put(indent === null ? sep : `${sep}\n${indentOf(depth)}`);
+    if (f.map) {
+      const k = (f.keys as string[])[i] as string;
+      put(`${goJsonString(k)}${indent === null ? ':' : ': '}`);
+      value(f.map[k]);
+    } else value((f.items as unknown[])[i]);
+  }
+  if (out.length > 0) emit(out);
+}
+
+function scalar(v: unknown, kind: string): string {
+  switch (kind) {
     case 'nil':
       return 'null';
     case 'bool':
@@ -27,30 +102,20 @@ function encode(v: unknown, indent: string | null, depth: string): string {
       return formatGoInt(v as number | bigint);
     case 'float':
       return goJsonFloat(toNumber(v));
-    case 'string':
-      return goJsonString(v as string);
-    case 'slice':
-      return encodeSlice(v as unknown[], indent, depth);
     default:
-      return encodeMap(v as GoMap, indent, depth);
+      return goJsonString(v as string);
   }
 }
 
-function encodeSlice(items: unknown[], indent: string | null, depth: string): string {
-  if (items.length === 0) return '[]';
-  if (indent === null) return `[${items.map((e) => encode(e, null, '')).join(',')}]`;
-  const inner = depth + indent;
-  return `[\n${items.map((e) => inner + encode(e, indent, inner)).join(',\n')}\n${depth}]`;
-}
-
-function encodeMap(m: GoMap, indent: string | null, depth: string): string {
-  // A struct's fields in declaration order (omitempty ones left out by whoever made it); a map's keys sorted.
-  const keys = isGoStruct(m) ? Object.keys(m) : sortedKeys(m);
-  if (keys.length === 0) return '{}';
-  if (indent === null) return `{${keys.map((k) => `${goJsonString(k)}:${encode(m[k], null, '')}`).join(',')}}`;
-  const inner = depth + indent;
-  const lines = keys.map((k) => `${inner}${goJsonString(k)}: ${encode(m[k], indent, inner)}`);
-  return `{\n${lines.join(',\n')}\n${depth}}`;
+/** The prefix of a line `n` indents in, sliced from one long run (deep lines share it instead of each repeating it). */
+function indentation(indent: string): (n: number) => string {
+  if (indent === '') return () => '';
+  let run = indent.repeat(64);
+  return (n) => {
+    const length = n * indent.length;
+    if (length > run.length) run = indent.repeat(Math.max(n, 2 * run.length / indent.length));
+    return run.slice(0, length);
+  };
 }
 
 /**

@@ -48,7 +48,7 @@ export { goSprint, parseKubeJson } from './go-value.ts';
 export { JsonPath, JsonPathExecError } from './jsonpath/eval.ts';
 export { JsonPathParseError, parseJsonPath } from './jsonpath/parser.ts';
 export { relaxedJsonPath } from './custom-columns.ts';
-export type { Output, ResourcePrinter } from './simple.ts';
+export type { ListStream, Output, ResourcePrinter } from './simple.ts';
 
 export interface PrinterSpec {
   /** The -o value. */
@@ -138,7 +138,9 @@ function columnsPrinter(format: string, value: string, spec: PrinterSpec): Print
 }
 
 function named(format: string, p: ResourcePrinter): Printer {
-  return { format, printObject: (obj, out) => p.printObject(obj, out) };
+  const printer: Printer = { format, printObject: (obj, out) => p.printObject(obj, out) };
+  if (p.listStream) printer.listStream = (out) => (p.listStream as NonNullable<ResourcePrinter['listStream']>).call(p, out);
+  return printer;
 }
 
 function readTemplate(path: string, spec: PrinterSpec, prefix: string, suffix = ''): string {

@@ -34,11 +34,12 @@ export function isList(obj: unknown): obj is GoMap & { items: unknown[] } {
 
 /** OmitManagedFieldsPrinter: a copy without metadata.managedFields (of each item, for a list). */
 export function omitManagedFields(obj: unknown): unknown {
-  if (isList(obj)) return { ...obj, items: obj.items.map(omitOne) };
-  return omitOne(obj);
+  if (isList(obj)) return { ...obj, items: obj.items.map(omitOwnManagedFields) };
+  return omitOwnManagedFields(obj);
 }
 
-function omitOne(obj: unknown): unknown {
+/** The object without its own metadata.managedFields (a List's items keep theirs). */
+export function omitOwnManagedFields(obj: unknown): unknown {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return obj;
   const meta = (obj as GoMap)['metadata'];
   if (typeof meta !== 'object' || meta === null || !('managedFields' in meta)) return obj;

@@ -3,9 +3,9 @@
  * json.go, yaml.go, name.go, with managedfields.go in front of json/yaml).
  */
 import { SockError } from '../../errors.ts';
-import { goJsonMarshal, goJsonMarshalIndent, goJsonString } from './go-json.ts';
+import { goJsonMarshal, goJsonString, writeGoJson } from './go-json.ts';
 import type { GoMap } from './go-value.ts';
-import { hasNoTypeInfo, isList, MISSING_KIND, omitManagedFields, WatchEvent } from './objects.ts';
+import { hasNoTypeInfo, isList, MISSING_KIND, omitManagedFields, omitOwnManagedFields, WatchEvent } from './objects.ts';
 import { goYamlMarshal } from './yaml.ts';
 
 /** Where printers write: a node Writable or any object with write(string). */
@@ -16,6 +16,18 @@ export interface Output {
 /** kubectl's ResourcePrinter.PrintObj; stateful where kubectl's printer is (YAML's "---", custom-columns' header). */
 export interface ResourcePrinter {
   printObject(obj: unknown, out: Output): void;
+  /**
+   * For a printer whose output of a List is the same bytes written item by
+   * item: writes that List as its items are added, so none is held. The
+   * List is begun at the first item; end() writes an empty one if none came.
+   */
+  listStream?(out: Output): ListStream;
+}
+
+/** A List being printed: add items in order, then end it. */
+export interface ListStream {
+  add(item: unknown): void;
+  end(): void;
 }
 
 function prepare(obj: unknown, showManagedFields: boolean): unknown {
@@ -31,10 +43,29 @@ export class JsonPrinter implements ResourcePrinter {
     this.showManagedFields = showManagedFields;
   }
 
+  /** listOf(items) as printObject prints it: its keys in order, the items two levels in. */
+  listStream(out: Output): ListStream {
+    let count = 0;
+    const write = (text: string) => out.write(text);
+    return {
+      add: (item) => {
+        out.write(count++ === 0 ? '{\n    "apiVersion": "v1",\n    "items": [\n        ' : ',\n        ');
+        writeGoJson(this.showManagedFields ? item : omitOwnManagedFields(item), write, '    ', 2);
+      },
+      end: () => {
+        out.write(count === 0 ? '{\n    "apiVersion": "v1",\n    "items": [],\n' : '\n    ],\n');
+        out.write('    "kind": "List",\n    "metadata": {\n        "resourceVersion": ""\n    }\n}\n');
+      },
+    };
+  }
+
   printObject(obj: unknown, out: Output): void {
     // metav1.WatchEvent marshals in struct order: type, then object.
     if (obj instanceof WatchEvent) out.write(`{"type":${goJsonString(obj.type)},"object":${goJsonMarshal(obj.object)}}\n`);
-    else out.write(`${goJsonMarshalIndent(prepare(obj, this.showManagedFields))}\n`);
+    else {
+      writeGoJson(prepare(obj, this.showManagedFields), (text) => out.write(text), '    ');
+      out.write('\n');
+    }
   }
 }
 
@@ -51,12 +82,16 @@ export class YamlPrinter implements ResourcePrinter {
     this.printCount++;
     if (this.printCount > 1) out.write('---\n');
     const shown = obj instanceof WatchEvent ? obj.toMap() : prepare(obj, this.showManagedFields);
-    out.write(goYamlMarshal(shown));
+    goYamlMarshal(shown, (text) => out.write(text));
   }
 }
 
 /** NamePrinter: kind[.group]/name per object, each item of a list. */
 export class NamePrinter implements ResourcePrinter {
+  listStream(out: Output): ListStream {
+    return { add: (item) => this.printObject(item, out), end: () => undefined };
+  }
+
   printObject(obj: unknown, out: Output): void {
     const target = obj instanceof WatchEvent ? obj.object : obj;
     if (isList(target)) {

@@ -9,16 +9,31 @@ import { isBreak, isPrintable, isSpace, startsWithBom, width } from './yaml-scal
 const BEST_INDENT = 2;
 const BEST_WIDTH = 80;
 
+/** With a sink, output is handed on in pieces of about this many characters. */
+const CHUNK = 64 * 1024;
+
 export class YamlWriter {
   protected out = '';
+  readonly #sink: ((text: string) => void) | undefined;
   protected column = 0;
   protected whitespace = true;
   protected indention = true;
   protected indent = -1;
   protected indents: number[] = [];
 
+  constructor(sink?: (text: string) => void) {
+    this.#sink = sink;
+  }
+
+  /** What is left to hand on (everything, without a sink). */
   text(): string {
-    return this.out;
+    const rest = this.out;
+    if (this.#sink) {
+      if (rest !== '') this.#sink(rest);
+      this.out = '';
+      return '';
+    }
+    return rest;
   }
 
   protected increaseIndent(flow: boolean, indentless: boolean): void {
@@ -39,6 +54,10 @@ export class YamlWriter {
   private putBreak(): void {
     this.out += '\n';
     this.column = 0;
+    if (this.#sink && this.out.length >= CHUNK) {
+      this.#sink(this.out);
+      this.out = '';
+    }
   }
 
   /** Copies the character at i; returns the index after it. Columns count characters, not bytes. */

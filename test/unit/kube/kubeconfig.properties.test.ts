@@ -18,7 +18,7 @@ import type { MergedKubeconfig } from '../../../plugin/kube/kubeconfig-types.ts'
 import { resolveServerAddress } from '../../../plugin/transport/address.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';
 import { KUBECTL } from '../../helpers/processes.ts';
-import { nastyString, runs, tried, typedOnly } from '../../helpers/properties.ts';
+import { nastyString, runs, tried } from '../../helpers/properties.ts';
 
 const dir = tempDir();
 let fileNo = 0;
@@ -109,7 +109,7 @@ function ours(m: MergedKubeconfig): string {
   });
 }
 
-test('parseKubeconfigFile :: any text loads or is a ConfigError', () => {
+test('parseKubeconfigFile :: any text loads or is a ConfigError', async () => {
   const yamlish = fc.oneof(
     nastyString(20),
     fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -118,10 +118,13 @@ test('parseKubeconfigFile :: any text loads or is a ConfigError', () => {
       return t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1));
     }),
   );
-  fc.assert(fc.property(yamlish, (text) => {
+  await fc.assert(fc.asyncProperty(yamlish, async (text) => {
     tried('kubeconfig');
-    const r = typedOnly(() => parseKubeconfigFile('/k/config', text, '/h'));
-    if (r instanceof Error) assert.instance(r, ConfigError);
+    try {
+      await parseKubeconfigFile('/k/config', text, '/h');
+    } catch (err) {
+      assert.instance(err, ConfigError);
+    }
   }), runs(600));
 });
 

@@ -71,57 +71,54 @@ test('loadKubeconfig :: a missing --kubeconfig is an error in kubectl words', as
   assert.is((await failureOf(load('', '/nonexistent/config'))).message, 'stat /nonexistent/config: no such file or directory');
 });
 
-test('parseKubeconfigFile :: broken YAML names the file', () => {
-  assert.throws(
-    () => parseKubeconfigFile('/x/config', 'a: [\n', '/h'),
-    (e: Error) => e.message.startsWith('error loading config file "/x/config": yaml: '),
-  );
+const parse = (text: string) => parseKubeconfigFile('/x/config', text, '/h');
+const parseFailure = async (text: string) => (await failureOf(parse(text))).message;
+
+test('parseKubeconfigFile :: broken YAML names the file', async () => {
+  assert.ok((await parseFailure('a: [\n')).startsWith('error loading config file "/x/config": yaml: '));
 });
 
-test('parseKubeconfigFile :: YAML 1.1 booleans are type errors where strings are expected, as in kubectl', () => {
-  const text = 'users:\n- name: u\n  user: {username: x, password: y}\n';
-  assert.throws(
-    () => parseKubeconfigFile('/x/config', text, '/h'),
-    (e: Error) =>
-      e.message === 'error loading config file "/x/config": json: cannot unmarshal bool into Go struct field AuthInfo.users.user.password of type string',
-  );
+test('parseKubeconfigFile :: YAML 1.1 booleans are type errors where strings are expected, as in kubectl', async () => {
+  for (const text of ['users:\n- name: u\n  user: {username: x, password: y}\n', 'users:\n- name: u\n  user:\n    username: x\n    password: y\n']) {
+    assert.is(await parseFailure(text),
+      'error loading config file "/x/config": json: cannot unmarshal bool into Go struct field AuthInfo.users.user.password of type string');
+  }
 });
 
-test('parseKubeconfigFile :: an empty file is an empty config', () => {
-  const f = parseKubeconfigFile('/x/config', '', '/h');
+test('parseKubeconfigFile :: an empty file is an empty config', async () => {
+  const f = await parse('');
   assert.equal(mergeKubeconfigs([f]).clusters.size, 0);
 });
 
-test('parseKubeconfigFile :: a socket path with %25 in the server is decoded once (the loader re-parses what it stores)', () => {
-  const f = parseKubeconfigFile('/x/config', 'clusters:\n- name: c\n  cluster: {server: "unix:///run/100%25.sock"}\n', '/h');
-  const server = f.clusters[0]?.[1].server as string;
-  const address = resolveServerAddress(server, { baseDir: '/x', home: '/h', defaultTLS: false });
-  assert.is(address.transport === 'unix' && address.socketPath, '/run/100%.sock');
+test('parseKubeconfigFile :: a socket path with %25 in the server is decoded once (the loader re-parses what it stores)', async () => {
+  for (const text of ['clusters:\n- name: c\n  cluster: {server: "unix:///run/100%25.sock"}\n', 'clusters:\n- name: c\n  cluster:\n    server: "unix:///run/100%25.sock"\n']) {
+    const f = await parse(text);
+    const server = f.clusters[0]?.[1].server as string;
+    const address = resolveServerAddress(server, { baseDir: '/x', home: '/h', defaultTLS: false });
+    assert.is(address.transport === 'unix' && address.socketPath, '/run/100%.sock');
+  }
 });
 
 // Found by kubeconfig.properties.test.ts against kubectl 1.33 (`kubectl config view`).
-test('parseKubeconfigFile :: a name given twice in one file is refused with kubectl\'s message', () => {
+test('parseKubeconfigFile :: a name given twice in one file is refused with kubectl\'s message', async () => {
   const text = 'clusters:\n- name: a\n  cluster: {server: https://one, certificate-authority-data: aGk=}\n- name: a\n  cluster: {}\n';
-  assert.throws(() => parseKubeconfigFile('/x/config', text, '/h'), (e: Error) => e.message ===
+  assert.is(await parseFailure(text),
     'error loading config file "/x/config": error converting *[]NamedCluster into *map[string]*api.Cluster: duplicate name "a" in list: ' +
     '[{a {https://one  false  [104 105]  false []}} {a {  false  []  false []}}]');
-  const users = 'users:\n- name: u\n  user: {token: secret}\n- name: u\n  user: {}\n';
-  assert.throws(() => parseKubeconfigFile('/x/config', users, '/h'), (e: Error) => /duplicate name "u"/.test(e.message) && !e.message.includes('secret'));
+  const users = 'users:\n- name: u\n  user:\n    token: secret\n- name: u\n  user: {}\n';
+  const message = await parseFailure(users);
+  assert.ok(/duplicate name "u"/.test(message) && !message.includes('secret'), message);
 });
 
-test('parseKubeconfigFile :: only the first YAML document counts; an unknown directive is an error', () => {
-  const f = parseKubeconfigFile('/x/config', 'current-context: c\n---\nfoo: [\n', '/h');
-  assert.is(f.currentContext, 'c');
-  assert.throws(() => parseKubeconfigFile('/x/config', '%FOO bar\n---\nclusters: []\n', '/h'),
-    (e: Error) => e.message === 'error loading config file "/x/config": yaml: found unknown directive name');
+test('parseKubeconfigFile :: only the first YAML document counts; an unknown directive is an error', async () => {
+  assert.is((await parse('current-context: c\n---\nfoo: [\n')).currentContext, 'c');
+  assert.is(await parseFailure('%FOO bar\n---\nclusters: []\n'), 'error loading config file "/x/config": yaml: found unknown directive name');
 });
 
-test('parseKubeconfigFile :: of several mistyped fields the first in sorted key order is reported, as encoding/json does', () => {
-  const text = 'contexts:\n- name: off\n  context:\n    user: y\n';
-  assert.throws(() => parseKubeconfigFile('/x/config', text, '/h'), (e: Error) =>
-    e.message === 'error loading config file "/x/config": json: cannot unmarshal bool into Go struct field Context.contexts.context.user of type string');
-  const cc = 'users:\n- name: 1\ncurrent-context: on\n';
-  assert.throws(() => parseKubeconfigFile('/x/config', cc, '/h'), /Config\.current-context/);
+test('parseKubeconfigFile :: of several mistyped fields the first in sorted key order is reported, as encoding/json does', async () => {
+  assert.is(await parseFailure('contexts:\n- name: off\n  context:\n    user: y\n'),
+    'error loading config file "/x/config": json: cannot unmarshal bool into Go struct field Context.contexts.context.user of type string');
+  assert.match(await parseFailure('users:\n- name: 1\ncurrent-context: on\n'), /Config\.current-context/);
 });
 
 test('loadKubeconfig :: a directory is not a kubeconfig', async () => {

@@ -70,10 +70,14 @@ test('resolveServerAddress :: parse → display → parse keeps the socket (the 
 
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
 const dnsLabel = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
-const dnsName = fc.array(dnsLabel, { minLength: 1, maxLength: 3 }).map((l) => l.join('.')).filter((h) => !/(^|\.)(\d+|0x[0-9a-f]*)$/i.test(h));
-// (A last label of digits or 0x-hex makes WHATWG URL read the host as IPv4 (0xa is 0.0.0.10, a.4
-// fails) where Go's url.Parse keeps a name; no real host name ends so, so the generator leaves it out.)
-const host = fc.oneof(ipv4, dnsName, fc.constantFrom('[::1]', '[fe80::1]', 'localhost'));
+const dnsName = fc.array(dnsLabel, { minLength: 1, maxLength: 3 }).map((l) => l.join('.'));
+// Names WHATWG URL would read as IPv4 shorthand (0xa is 0.0.0.10, 127.1 is 127.0.0.1) or lower-case;
+// Go's url.Parse keeps each as written, and net.ParseIP takes dotted decimal only.
+const shorthand = fc.oneof(
+  fc.constantFrom('0xa', '0x7f.1', '0x7f000001', '127.1', '2130706433', '0177.0.0.1', '127.000.000.001', '127.0.0.1.', 'LOCALHOST', 'Api.Example'),
+  fc.array(fc.oneof(fc.nat(300).map(String), fc.nat(255).map((n) => `0x${n.toString(16)}`), fc.nat(255).map((n) => `0${n.toString(8)}`)), { minLength: 1, maxLength: 4 }).map((p) => p.join('.')),
+);
+const host = fc.oneof(ipv4, dnsName, shorthand, fc.constantFrom('[::1]', '[fe80::1]', 'localhost'));
 const port = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });
 
 function withPort(h: string, p: number | undefined): string {
@@ -110,6 +114,7 @@ test('resolveServerAddress :: http(s) URLs and host:port agree with a model of r
     if (r instanceof Error || r.transport !== 'tcp') return assert.unreachable(`${server}: ${String(r)}`);
     assert.is(r.tls, tls, server);
     assert.is(r.hostPort, `${h}:${p ?? (tls ? 443 : 80)}`, server);
+    assert.is(r.display, `${tls ? 'https' : 'http'}://${withPort(h, p === (tls ? 443 : 80) ? undefined : p)}${prefix}`, server);
     assert.is(r.basePath, prefix, server);
     assert.not.ok(r.plainSocket);
   }), runs(500));
