@@ -4,6 +4,7 @@ import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { splitPassthroughArgs } from '../passthrough/args.ts';
+import { parseFlags } from '../cli/flags.ts';
 import { newFactory } from './factory.ts';
 
 /** What `kubectl sock VERB …` resolved to before running kubectl. */
@@ -11,19 +12,33 @@ export interface PassthroughOptions {
   /** The arguments for kubectl, unchanged but for the connection flags. */
   args: string[];
   invocation: Invocation;
+  /** A verb that never reaches a server: kubectl runs it as typed, with no relay. */
+  local: boolean;
 }
+
+/**
+ * kubectl verbs that reach no server: config reads and writes kubeconfig files
+ * (its set-cluster/set-credentials have their own --server, --token, ... flags),
+ * plugin lists executables, kustomize renders files. A relay's temporary
+ * KUBECONFIG would take config's edits away, so they run as the user typed them.
+ */
+const LOCAL_VERBS = new Set(['config', 'plugin', 'kustomize']);
 
 /**
  * complete: the connection flags choose the cluster (they become kubectl-sock's
  * own, as for native commands); everything else goes to kubectl as typed.
  */
 export function completePassthrough(argv: readonly string[], globals: readonly FlagDef[]): PassthroughOptions {
+  const verb = parseFlags(argv, globals, true).positionals[0];
+  if (verb !== undefined && LOCAL_VERBS.has(verb)) {
+    return { args: [...argv], invocation: { commandPath: 'kubectl sock', args: [], flags: new Map(), dashAt: -1 }, local: true };
+  }
   const { connection, forward } = splitPassthroughArgs(argv, globals);
   const flags = new Map(connection);
   // -n stays in kubectl's arguments too; the relay's kubeconfig names the same namespace.
   const ns = namespaceOf(forward);
   if (ns !== undefined) flags.set('namespace', ns);
-  return { args: forward, invocation: { commandPath: 'kubectl sock', args: [], flags, dashAt: -1 } };
+  return { args: forward, invocation: { commandPath: 'kubectl sock', args: [], flags, dashAt: -1 }, local: false };
 }
 
 function namespaceOf(args: readonly string[]): string | undefined {
@@ -46,6 +61,7 @@ function namespaceOf(args: readonly string[]): string | undefined {
  * selected context. kubectl finds the relay through a temporary KUBECONFIG.
  */
 export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
+  if (o.local) return runLocal(ctx, o.args);
   const f = newFactory(ctx, o.invocation);
   const [{ findRealKubectl }, { writeRelayKubeconfig }, { selfSignedCertificate }, { runKubectl }, { Upstream }, { startRelay }, { noAccessLog }] =
     await Promise.all([
@@ -99,4 +115,15 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
     kubeconfig.remove();
     await relay.stop();
   }
+}
+
+/** A local verb: the real kubectl with the user's own arguments and environment. */
+async function runLocal(ctx: Ctx, args: readonly string[]): Promise<number> {
+  const [{ findRealKubectl }, { runKubectl }] = await Promise.all([
+    import('../passthrough/kubectl-path.ts'), import('../passthrough/run-kubectl.ts'),
+  ]);
+  const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  return runKubectl(ctx, kubectl, args, env);
 }

@@ -1,0 +1,55 @@
+// Verbs that reach no server (config, plugin, kustomize) run through the real
+// kubectl as typed: no relay, no temporary KUBECONFIG, connection-looking flags
+// left in place (config set-cluster has its own --server). Found by kubectl's
+// own suite (test/kubectl-suite): `config set-cluster` was written into the
+// relay's temporary kubeconfig and lost, and its --server was taken away.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { globalFlags } from '../../plugin/cli/global-flags.ts';
+import { completePassthrough } from '../../plugin/commands/passthrough.ts';
+import { KUBECTL, kubectl, sock } from '../helpers/processes.ts';
+import { tempDir } from '../helpers/kubeconfig-builder.ts';
+
+const globals = globalFlags('/home/u');
+
+test('completePassthrough :: config keeps every argument and runs without a relay', () => {
+  const o = completePassthrough(['--kubeconfig', '/k', 'config', 'set-cluster', 'local', '--server', 'unix:///x.sock', '--insecure-skip-tls-verify'], globals);
+  assert.ok(o.local);
+  assert.equal(o.args, ['--kubeconfig', '/k', 'config', 'set-cluster', 'local', '--server', 'unix:///x.sock', '--insecure-skip-tls-verify']);
+});
+
+test('completePassthrough :: other verbs still lose their connection flags to the relay', () => {
+  const o = completePassthrough(['--server', 'unix:///x.sock', 'describe', 'pods'], globals);
+  assert.not.ok(o.local);
+  assert.equal(o.args, ['describe', 'pods']);
+});
+
+/** The same config edits through kubectl and through kubectl sock, each on its own kubeconfig. */
+async function edits(run: typeof kubectl): Promise<{ out: string; file: string }> {
+  const dir = tempDir();
+  const env = { KUBECONFIG: join(dir, 'config'), KUBECTL_SOCK_KUBECTL: KUBECTL };
+  let out = '';
+  for (const args of [
+    ['config', 'set-credentials', 'test-admin', '--token', 'admin-token'],
+    ['config', 'set-cluster', 'local', '--server', 'unix:///run/kube.sock', '--insecure-skip-tls-verify'],
+    ['config', 'set-context', 'test', '--user', 'test-admin', '--cluster', 'local'],
+    ['config', 'use-context', 'test'],
+    ['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'],
+  ]) {
+    const r = await run(args, { env });
+    out += `${args.join(' ')} -> ${r.code}\n${r.stdout}${r.stderr}\n`;
+  }
+  return { out, file: readFileSync(join(dir, 'config'), 'utf8') };
+}
+
+test('config set-* :: the kubeconfig kubectl sock leaves is the one kubectl leaves, byte for byte', async () => {
+  const want = await edits(kubectl);
+  const got = await edits(sock);
+  assert.fixture(got.out, want.out);
+  assert.fixture(got.file, want.file);
+  assert.ok(got.file.includes('unix:///run/kube.sock'));
+});
+
+test.run();
