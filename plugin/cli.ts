@@ -90,7 +90,9 @@ function passthroughArgs(argv: readonly string[], globals: FlagDef[], natives: M
     const at = argv.indexOf('--');
     return [...argv.slice(0, at), ...argv.slice(at + 1)];
   }
-  if (natives.has(verb) || verb === 'options' || verb === 'help') return undefined;
+  const native = natives.get(verb);
+  if (native) return native.delegate?.(parseFlags(argv, [...globals, ...native.flags], true)) ? argv : undefined;
+  if (verb === 'options' || verb === 'help') return undefined;
   return argv;
 }
 

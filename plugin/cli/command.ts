@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import type { FlagDef, FlagValue } from './flags.ts';
+import type { FlagDef, ParsedFlags, FlagValue } from './flags.ts';
 
 /** One parsed invocation: positionals and the values of the flags given. */
 export interface Invocation {
@@ -24,6 +24,12 @@ export interface CommandSpec {
   /** The usage line after "kubectl sock ", e.g. "version [flags]". */
   usage: string;
   flags: FlagDef[];
+  /**
+   * True when this command line is one the native command does not implement
+   * (flags parsed leniently, globals included): the real kubectl runs it instead,
+   * through the passthrough relay, so that it still works over the socket.
+   */
+  delegate?(flags: ParsedFlags): boolean;
   /** Runs the command; returns the exit code. Errors are thrown as SockError. */
   run(ctx: Ctx, inv: Invocation): Promise<number>;
 }

@@ -37,8 +37,11 @@ export async function completeGet(ctx: Ctx, inv: Invocation, f: Factory): Promis
   return o;
 }
 
+/** Flags of kubectl get that kubectl-sock's own get does not implement: kubectl runs those through the relay. */
+const DELEGATED = ['filename', 'kustomize', 'recursive'];
+
 function optionsFromFlags(inv: Invocation): GetOptions {
-  for (const name of ['filename', 'kustomize', 'recursive']) {
+  for (const name of DELEGATED) {
     if (flagGiven(inv, name)) throw new SockError('E_UNSUPPORTED', `--${name} is not supported by kubectl sock get; use kubectl get --${name} with kubectl sock proxy`);
   }
   return {
@@ -92,15 +95,15 @@ const flags: FlagDef[] = [
   { name: 'allow-missing-template-keys', kind: 'bool', defValue: 'true', usage: 'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.' },
   { name: 'chunk-size', kind: 'int', defValue: '500', usage: 'Return large lists in chunks rather than all at once. Pass 0 to disable. This flag is beta and may change in the future.' },
   { name: 'field-selector', kind: 'string', usage: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type." },
-  { name: 'filename', short: 'f', kind: 'stringSlice', hidden: true, usage: 'Not supported by kubectl sock.' },
+  { name: 'filename', short: 'f', kind: 'stringSlice', hidden: true, usage: 'Run by kubectl, through the relay.' },
   { name: 'ignore-not-found', kind: 'bool', usage: 'If the requested object does not exist the command will return exit code 0.' },
-  { name: 'kustomize', short: 'k', kind: 'string', hidden: true, usage: 'Not supported by kubectl sock.' },
+  { name: 'kustomize', short: 'k', kind: 'string', hidden: true, usage: 'Run by kubectl, through the relay.' },
   { name: 'label-columns', short: 'L', kind: 'stringSlice', usage: 'Accepts a comma separated list of labels that are going to be presented as columns. Names are case-sensitive. You can also use multiple flag options like -L label1 -L label2...' },
   { name: 'no-headers', kind: 'bool', usage: "When using the default or custom-column output format, don't print headers (default print headers)." },
   { name: 'output', short: 'o', kind: 'string', usage: 'Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide). See custom columns [https://kubernetes.io/docs/reference/kubectl/#custom-columns], golang template [http://golang.org/pkg/text/template/#pkg-overview] and jsonpath template [https://kubernetes.io/docs/reference/kubectl/jsonpath/].' },
   { name: 'output-watch-events', kind: 'bool', usage: 'Output watch event objects when --watch or --watch-only is used. Existing objects are output as initial ADDED events.' },
   { name: 'raw', kind: 'string', usage: 'Raw URI to request from the server.  Uses the transport specified by the kubeconfig file.' },
-  { name: 'recursive', short: 'R', kind: 'bool', hidden: true, usage: 'Not supported by kubectl sock.' },
+  { name: 'recursive', short: 'R', kind: 'bool', hidden: true, usage: 'Run by kubectl, through the relay.' },
   { name: 'selector', short: 'l', kind: 'string', usage: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints." },
   { name: 'server-print', kind: 'bool', defValue: 'true', usage: 'If true, have the server return the appropriate table output. Supports extension APIs and CRDs.' },
   { name: 'show-kind', kind: 'bool', usage: 'If present, list the resource type for the requested object(s).' },
@@ -139,6 +142,8 @@ export const getCommand: CommandSpec = {
 
 Use "kubectl api-resources" for a complete list of supported resources.`,
   examples,
+  // `get -f FILE` / `-k DIR` (kubectl's resource builder reading files): the real kubectl through the relay.
+  delegate: (p) => DELEGATED.some((name) => p.values.has(name)),
   usage: 'get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]',
   flags,
   async run(ctx, inv) {

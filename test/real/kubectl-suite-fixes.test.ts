@@ -1,0 +1,44 @@
+// Differences kubectl's own CLI suite (test/kubectl-suite) found between
+// kubectl-sock and kubectl, each pinned here as a parity case on the real API
+// server (kubectl-sock over each transport versus kubectl 1.33 over TLS), so
+// that a fix stays fixed without running the whole suite.
+import { test } from 'uvu';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { tempDir } from '../helpers/kubeconfig-builder.ts';
+import { KUBECTL } from '../helpers/processes.ts';
+import { assertParity, startTransports, type Transports } from './parity.ts';
+
+let cp: ControlPlane;
+let via: Transports;
+let dir: string;
+const env = { KUBECTL_SOCK_KUBECTL: KUBECTL };
+
+test.before(async () => {
+  cp = await startControlPlane();
+  try {
+    via = await startTransports(cp);
+  } catch (err) {
+    await cp.stop();
+    throw err;
+  }
+  dir = tempDir();
+  // hack/testdata/kubernetes-service.yaml's object: the service the apiserver itself keeps.
+  writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: kubernetes\n  namespace: default\nspec:\n  ports:\n  - port: 443\n');
+  writeFileSync(join(dir, 'missing.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-there\n  namespace: default\n');
+});
+
+test.after(async () => {
+  await via?.stop();
+  await cp?.stop();
+});
+
+test('get -f :: kubectl reads the file and gets the objects, through the relay', async () => {
+  await assertParity(cp, via.all, ['get', '-f', join(dir, 'svc.yaml'), '-o', 'name'], { env });
+  await assertParity(cp, via.all, ['get', '-f', join(dir, 'svc.yaml'), '-o', 'jsonpath={.spec.ports[0].port}'], { env });
+  await assertParity(cp, via.all, ['get', '--filename', join(dir, 'missing.yaml')], { env });
+  await assertParity(cp, via.all, ['get', '-R', '-f', dir, '-o', 'name', '--ignore-not-found'], { env });
+});
+
+test.run();
