@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
-import { splitPassthroughArgs } from '../passthrough/args.ts';
+import { SHADOWED_FLAGS, splitPassthroughArgs } from '../passthrough/args.ts';
 import { parseFlags } from '../cli/flags.ts';
 import { newFactory } from './factory.ts';
 
@@ -29,11 +29,11 @@ const LOCAL_VERBS = new Set(['config', 'plugin', 'kustomize']);
  * own, as for native commands); everything else goes to kubectl as typed.
  */
 export function completePassthrough(argv: readonly string[], globals: readonly FlagDef[]): PassthroughOptions {
-  const verb = parseFlags(argv, globals, true).positionals[0];
+  const [verb, sub] = parseFlags(argv, globals, true).positionals;
   if (verb !== undefined && LOCAL_VERBS.has(verb)) {
     return { args: [...argv], invocation: { commandPath: 'kubectl sock', args: [], flags: new Map(), dashAt: -1 }, local: true };
   }
-  const { connection, forward } = splitPassthroughArgs(argv, globals);
+  const { connection, forward } = splitPassthroughArgs(argv, globals, SHADOWED_FLAGS.get(`${verb} ${sub}`));
   const flags = new Map(connection);
   // -n stays in kubectl's arguments too; the relay's kubeconfig names the same namespace.
   const ns = namespaceOf(forward);

@@ -26,6 +26,17 @@ test('completePassthrough :: other verbs still lose their connection flags to th
   assert.equal(o.args, ['describe', 'pods']);
 });
 
+test("completePassthrough :: a subcommand's own --user (a binding's subject) stays with kubectl", () => {
+  const o = completePassthrough(['--server', 'unix:///x.sock', 'create', 'clusterrolebinding', 'b', '--clusterrole=admin', '--user=alice', '--user', 'bob'], globals);
+  assert.equal(o.args, ['create', 'clusterrolebinding', 'b', '--clusterrole=admin', '--user=alice', '--user', 'bob']);
+  assert.is(o.invocation.flags.get('server'), 'unix:///x.sock');
+  const s = completePassthrough(['set', 'subject', 'rolebinding/r', '--user=carol', '--context', 'c'], globals);
+  assert.equal(s.args, ['set', 'subject', 'rolebinding/r', '--user=carol']);
+  assert.is(s.invocation.flags.get('context'), 'c');
+  // Elsewhere --user is still kubectl's global flag: the relay's identity replaces it.
+  assert.equal(completePassthrough(['describe', 'pods', '--user=u'], globals).args, ['describe', 'pods']);
+});
+
 /** The same config edits through kubectl and through kubectl sock, each on its own kubeconfig. */
 async function edits(run: typeof kubectl): Promise<{ out: string; file: string }> {
   const dir = tempDir();
