@@ -139,6 +139,8 @@ const flags: FlagDef[] = [
   { name: 'reject-paths', kind: 'string', defValue: DEFAULT_REJECT_PATHS, usage: 'Regular expression for paths that the proxy should reject. Paths specified here will be rejected even accepted by --accept-paths.' },
   { name: 'socket-mode', kind: 'string', defValue: '0600', usage: 'Permission bits of the --unix-socket file, in octal; it never exists with wider ones. 0660 lets its group in.' },
   { name: 'unix-socket', short: 'u', kind: 'string', usage: 'Unix socket on which to run the proxy.' },
+  { name: 'www', short: 'w', kind: 'string', hidden: true, usage: 'Also serve static files from the given directory under the specified prefix. Run by kubectl, through the relay.' },
+  { name: 'www-prefix', short: 'P', kind: 'string', defValue: '/static/', hidden: true, usage: 'Prefix to serve static files under, if static file directory is specified. Run by kubectl, through the relay.' },
 ];
 
 /** `kubectl sock proxy`: kubectl proxy's flags and answers, on a socket only its owner can reach. */
@@ -158,6 +160,8 @@ export const proxyCommand: CommandSpec = {
   ].join('\n'),
   usage: 'proxy [--port=PORT | --unix-socket=PATH] [--api-prefix=prefix] [options]',
   flags,
+  // --www (static files beside the API): kubectl proxy itself, through the passthrough relay.
+  delegate: (p) => Boolean(p.values.get('www')),
   async run(ctx, inv) {
     const o = completeProxy(inv);
     validateProxy(o, { socketMode: flagString(inv, 'socket-mode', '0600') });

@@ -3,11 +3,12 @@
 // server (kubectl-sock over each transport versus kubectl 1.33 over TLS), so
 // that a fix stays fixed without running the whole suite.
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
-import { KUBECTL } from '../helpers/processes.ts';
+import { BINARY, KUBECTL, startBackground } from '../helpers/processes.ts';
 import { assertParity, startTransports, type Transports } from './parity.ts';
 
 let cp: ControlPlane;
@@ -39,6 +40,27 @@ test('get -f :: kubectl reads the file and gets the objects, through the relay',
   await assertParity(cp, via.all, ['get', '-f', join(dir, 'svc.yaml'), '-o', 'jsonpath={.spec.ports[0].port}'], { env });
   await assertParity(cp, via.all, ['get', '--filename', join(dir, 'missing.yaml')], { env });
   await assertParity(cp, via.all, ['get', '-R', '-f', dir, '-o', 'name', '--ignore-not-found'], { env });
+});
+
+test("create clusterrolebinding --user :: the binding's subject, not the kubeconfig user (cobra's shadowing)", async () => {
+  const args = ['create', 'clusterrolebinding', 'super-admin', '--dry-run=client', '--clusterrole=admin', '--user=super-admin', '-o', 'yaml'];
+  await assertParity(cp, via.all, args, { env });
+  await assertParity(cp, via.all, ['create', 'rolebinding', 'rb', '--dry-run=client', '--role=r', '--user=u1', '--user', 'u2', '-o', 'name'], { env });
+});
+
+test('proxy --www :: kubectl proxy serves the static files beside the API, through the relay', async () => {
+  writeFileSync(join(dir, 'hello.txt'), 'hello\n');
+  const bg = await startBackground(BINARY, ['--server', via.sockProxy.flags[1] as string, 'proxy', '--port=0', `--www=${dir}`], /^Starting to serve on /, { env });
+  try {
+    const base = `http://${bg.line.replace('Starting to serve on ', '').trim()}`;
+    const file = await fetch(`${base}/static/hello.txt`);
+    assert.is(file.status, 200);
+    assert.is(await file.text(), 'hello\n');
+    const version = (await (await fetch(`${base}/version`)).json()) as { gitVersion: string };
+    assert.is(version.gitVersion, cp.version);
+  } finally {
+    await bg.stop();
+  }
 });
 
 test.run();
