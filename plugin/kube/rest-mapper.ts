@@ -40,6 +40,27 @@ export function findResourceType(arg: string, d: Discovery): ApiResource | undef
   );
 }
 
+/**
+ * client-go's shortcut expander warns when the short name it expanded also
+ * names other group resources (lower in discovery's priority order): "short
+ * name %q could also match lower priority resource %s", once per group resource
+ * (several versions of one group resource are no ambiguity). [] when `arg` did
+ * not resolve through a short name.
+ */
+export function shortNameRivals(arg: string, found: ApiResource, d: Discovery): string[] {
+  if (arg.split('.').length >= 3 && found.version === arg.split('.')[1]) return [];
+  const gr = groupResourceOf(arg);
+  const name = gr.resource.toLowerCase();
+  if (found.resource === name || singularOf(found) === name || !found.shortNames.includes(name)) return [];
+  const rivals: string[] = [];
+  for (const r of d.resources) {
+    if ((gr.group !== '' && r.group !== gr.group) || !r.shortNames.includes(name)) continue;
+    const longForm = groupResourceName(r);
+    if (longForm !== groupResourceName(found) && !rivals.includes(longForm)) rivals.push(longForm);
+  }
+  return rivals.map((lf) => `short name "${name}" could also match lower priority resource ${lf}`);
+}
+
 /** schema.ParseGroupResource: what precedes the first dot is the resource, the rest the group. */
 function groupResourceOf(arg: string): { resource: string; group: string } {
   const dot = arg.indexOf('.');

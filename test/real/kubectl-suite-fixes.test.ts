@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
 import { BINARY, KUBECTL, startBackground } from '../helpers/processes.ts';
-import { assertParity, startTransports, type Transports } from './parity.ts';
+import { assertParity, oracle, startTransports, type Transports } from './parity.ts';
 
 let cp: ControlPlane;
 let via: Transports;
@@ -61,6 +61,32 @@ test('proxy --www :: kubectl proxy serves the static files beside the API, throu
   } finally {
     await bg.stop();
   }
+});
+
+/** A namespaced CRD with one short name, as discovery.sh's run_ambiguous_shortname_tests makes them. */
+function crd(group: string, plural: string, kind: string, shortName: string): string {
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${plural}.${group}}
+spec:
+  group: ${group}
+  scope: Namespaced
+  names: {plural: ${plural}, singular: ${kind.toLowerCase()}, kind: ${kind}, shortNames: [${shortName}]}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+---
+`;
+}
+
+test('short names :: kubectl\'s warning when a short name also matches a lower priority resource', async () => {
+  writeFileSync(join(dir, 'crds.yml'), crd('bar.com', 'foos', 'Foo', 'exmp') + crd('test.com', 'examples', 'Example', 'exmp'));
+  for (const args of [['apply', '-f', join(dir, 'crds.yml')], ['wait', '--for', 'condition=established', 'crd/foos.bar.com', 'crd/examples.test.com']]) {
+    const r = await oracle(cp, args);
+    assert.is(r.code, 0, r.stderr);
+  }
+  await assertParity(cp, via.all, ['get', 'exmp'], { env });
+  await assertParity(cp, via.all, ['get', 'exmp.test.com', '-o', 'name'], { env });
+  await assertParity(cp, via.all, ['get', 'examples,exmp', '-A'], { env });
 });
 
 test.run();
