@@ -36,8 +36,23 @@ export function findResourceType(arg: string, d: Discovery): ApiResource | undef
   return (
     byName(d, gr.resource.toLowerCase(), (r) => inGroup(r) && r.preferred) ??
     byName(d, gr.resource.toLowerCase(), inGroup) ??
+    byGroupPrefix(d, gr) ??
     byKind(d, arg)
   );
+}
+
+/**
+ * No group is the one typed: a group it begins, as apimachinery's
+ * DefaultRESTMapper (`deployments.app`, `storageclass.storage`) and client-go's
+ * shortcut expander (`hpa.autoscal`) match it; that group resource's preferred version.
+ */
+function byGroupPrefix(d: Discovery, gr: { resource: string; group: string }): ApiResource | undefined {
+  if (gr.group === '') return undefined;
+  const name = gr.resource.toLowerCase();
+  const named = (r: ApiResource) => r.resource === name || singularOf(r) === name || r.shortNames.includes(name);
+  const hit = d.resources.find((r) => r.group.startsWith(gr.group) && named(r));
+  if (!hit) return undefined;
+  return d.resources.find((r) => r.group === hit.group && r.resource === hit.resource && r.preferred) ?? hit;
 }
 
 /**

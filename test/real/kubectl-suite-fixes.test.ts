@@ -89,4 +89,12 @@ test('short names :: kubectl\'s warning when a short name also matches a lower p
   await assertParity(cp, via.all, ['get', 'examples,exmp', '-A'], { env });
 });
 
+test('group prefix :: a name with the start of its group (hpa.autoscal, deployments.app), as the RESTMapper matches it', async () => {
+  await assertParity(cp, via.all, ['get', 'hpa.autoscal', '-A'], { env });
+  await assertParity(cp, via.all, ['get', 'deploy.app', '-A', '-o', 'name'], { env });
+  await assertParity(cp, via.all, ['get', 'deployments.app'], { env });
+  await assertParity(cp, via.all, ['get', 'storageclass.storage', 'clusterrole.rbac', '-o', 'name'], { env });
+  await assertParity(cp, via.all, ['get', 'pods.apps'], { env });
+});
+
 test.run();
