@@ -1,0 +1,69 @@
+// The suite's table (function, each run's pass/fail and seconds, the first
+// failing assertion) and its closing counts.
+import type { FunctionResult, Mode } from './suite.ts';
+
+type Runs = Map<Mode, FunctionResult[]>;
+type Reasons = Map<string, string>;
+
+const find = (runs: Runs, mode: Mode, name: string) => runs.get(mode)?.find((r) => r.name === name);
+const cell = (r: FunctionResult | undefined) => (r === undefined ? '' : r.passed ? 'pass' : 'FAIL');
+const secs = (r: FunctionResult | undefined) => (r === undefined ? '' : r.seconds.toFixed(1));
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+/** A Markdown table: one row per function, in the order run. */
+export function formatTable(functions: string[], runs: Runs, excluded: Reasons, socketOnly: Reasons): string {
+  const rows = ['| function | kubectl (TLS) | s | kubectl-sock (unix socket) | s | first failing assertion / note |', '|---|---|---:|---|---:|---|'];
+  for (const name of functions) {
+    const k = find(runs, 'kubectl', name);
+    const s = find(runs, 'sock', name);
+    const notes: string[] = [];
+    if (excluded.has(name)) notes.push(`excluded: ${excluded.get(name)}`);
+    if (socketOnly.has(name)) notes.push(`cannot run through a socket: ${socketOnly.get(name)}`);
+    if (k && !k.passed) notes.push(`kubectl: ${k.firstFailure}`);
+    if (s && !s.passed) notes.push(`kubectl-sock: ${s.firstFailure}`);
+    rows.push(`| ${name} | ${cell(k)} | ${secs(k)} | ${cell(s)} | ${secs(s)} | ${esc(notes.join(' · '))} |`);
+  }
+  return rows.join('\n');
+}
+
+export interface Summary {
+  ok: boolean;
+  text: string;
+}
+
+/**
+ * The closing counts. Not ok when kubectl-sock fails a function kubectl passes
+ * (unless it is named as unable to run through a socket), when kubectl fails one
+ * not excluded with a reason, or when an exclusion no longer holds.
+ */
+export function summarize(functions: string[], runs: Runs, excluded: Reasons, socketOnly: Reasons): Summary {
+  const lines: string[] = [];
+  const problems: string[] = [];
+  const both = runs.has('kubectl') && runs.has('sock');
+  const passedBy = (mode: Mode) => functions.filter((n) => find(runs, mode, n)?.passed).length;
+  lines.push(`functions run: ${functions.length}`);
+  if (runs.has('kubectl')) lines.push(`passed by kubectl (control run): ${passedBy('kubectl')}`);
+  if (runs.has('sock')) lines.push(`passed by kubectl-sock: ${passedBy('sock')}`);
+  const excludedHere = functions.filter((n) => excluded.has(n));
+  lines.push(`excluded (fail for kubectl itself here): ${excludedHere.length}`);
+  for (const n of excludedHere) lines.push(`  - ${n}: ${excluded.get(n)}`);
+  const socketHere = functions.filter((n) => socketOnly.has(n));
+  if (socketHere.length > 0) {
+    lines.push(`cannot run through a socket (not counted as passing): ${socketHere.length}`);
+    for (const n of socketHere) lines.push(`  - ${n}: ${socketOnly.get(n)}`);
+  }
+  for (const n of functions) {
+    const k = find(runs, 'kubectl', n);
+    const s = find(runs, 'sock', n);
+    if (k && !k.passed && !excluded.has(n)) problems.push(`${n}: kubectl failed it and it is not in excluded.tsv (${k.firstFailure})`);
+    if (k?.passed && excluded.has(n)) problems.push(`${n}: excluded, but kubectl passed it: drop it from excluded.tsv`);
+    if (s && !s.passed && !socketOnly.has(n) && (!both || k?.passed) && !excluded.has(n)) {
+      problems.push(`${n}: kubectl-sock failed it${both ? ', kubectl passed it' : ''} (${s.firstFailure})`);
+    }
+  }
+  if (problems.length > 0) {
+    lines.push(`problems: ${problems.length}`);
+    for (const p of problems) lines.push(`  - ${p}`);
+  }
+  return { ok: problems.length === 0, text: lines.join('\n') };
+}
