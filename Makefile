@@ -36,9 +36,9 @@ build: dist/kubectl-sock
 test: build control-plane
 	$(NODE) test/run.ts unit e2e real
 
-# kube-controller-manager too: kubectl's suite (below) needs its controllers.
+# kube-controller-manager and kubectl-convert too: kubectl's suite (below) needs them.
 control-plane:
-	KSOCK_CP_CONTROLLER_MANAGER=1 scripts/control-plane build
+	KSOCK_CP_CONTROLLER_MANAGER=1 KSOCK_CP_KUBECTL_CONVERT=1 scripts/control-plane build
 
 # kubectl's own CLI suite (test/cmd of k8s.io/kubernetes@v1.33.1, read in place
 # from the Go module cache) through kubectl-sock over a unix socket, and the

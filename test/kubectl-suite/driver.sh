@@ -24,6 +24,9 @@
 set -o errexit -o nounset -o pipefail
 
 cd "$KSUITE_WORK"
+# The kubectl under test must be the one found (a target under the hidden /tmp would not be).
+[[ -x $KSUITE_BIN/kubectl && $(command -v kubectl) == "$KSUITE_BIN/kubectl" ]] ||
+  { echo "kubectl-suite: $KSUITE_BIN/kubectl is not the kubectl on PATH, or its target is not reachable here" >&2; exit 1; }
 # Colours of hack/lib/test.sh come from tput, which fails (and so errexit) without a terminal type.
 export TERM=xterm LANG=C
 export SECURE_API_PORT=$KSUITE_API_PORT

@@ -48,8 +48,9 @@ const runs = await Promise.all(
   }),
 );
 const byMode = new Map(runs);
-const table = formatTable(functions, byMode, listFile('excluded.tsv'), listFile('socket-only.tsv'));
-const summary = summarize(functions, byMode, listFile('excluded.tsv'), listFile('socket-only.tsv'));
+const lists = { excluded: listFile('excluded.tsv'), socketOnly: listFile('socket-only.tsv'), known: listFile('known-differences.tsv') };
+const table = formatTable(functions, byMode, lists);
+const summary = summarize(functions, byMode, lists);
 writeFileSync(join(outDir, 'table.md'), `${table}\n\n${summary.text}\n`);
 writeFileSync(join(outDir, 'results.json'), JSON.stringify(Object.fromEntries(byMode), null, 2));
 process.stdout.write(`${table}\n\n${summary.text}\n`);

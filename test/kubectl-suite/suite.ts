@@ -4,10 +4,10 @@
 // socket (`kubectl sock proxy --unix-socket` holds the admin credentials), once
 // with the real kubectl.1.33 over TLS (the control run). See README.md here.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import { CONTROL_PLANE_SCRIPT, startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { BINARY, KUBECTL, ROOT, startBackground, type Background } from '../helpers/processes.ts';
 
 export const SUITE_DIR = import.meta.dirname;
@@ -75,6 +75,8 @@ export function startSuiteControlPlane(module: string): Promise<ControlPlane> {
     env: {
       // KSUITE_CONTROLLER_MANAGER=0 leaves it out (for trying functions that need none).
       KSOCK_CP_CONTROLLER_MANAGER: process.env['KSUITE_CONTROLLER_MANAGER'] === '0' ? '' : '1',
+      // test-cmd builds cmd/kubectl-convert beside kubectl (run_convert_tests).
+      KSOCK_CP_KUBECTL_CONVERT: '1',
       KSOCK_CP_AUTHORIZATION_MODE: 'RBAC,AlwaysAllow',
       KSOCK_CP_EXTRA_TOKENS: join(module, 'hack', 'testdata', 'auth-tokens.csv'),
       // test-cmd.sh: --client-ca-file=hack/testdata/ca/ca.crt (its tests sign client certificates with it).
@@ -111,6 +113,8 @@ export async function runSuite(opts: RunOptions): Promise<FunctionResult[]> {
     const bin = join(work, 'bin');
     mkdirSync(bin);
     symlinkSync(opts.mode === 'sock' ? BINARY : KUBECTL, join(bin, 'kubectl'));
+    const convert = join(execFileSync(CONTROL_PLANE_SCRIPT, ['bin-dir'], { encoding: 'utf8' }).trim(), 'kubectl-convert');
+    if (existsSync(convert)) symlinkSync(convert, join(bin, 'kubectl-convert'));
     let server = opts.cp.server;
     if (opts.mode === 'sock') {
       const socket = join(work, 'kube.sock');
