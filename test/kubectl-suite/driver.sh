@@ -84,17 +84,34 @@ kubectl create "${kube_flags[@]}" -f hack/testdata/kubernetes-service.yaml >/dev
 kubectl get "${kube_flags[@]}" -f hack/testdata/kubernetes-service.yaml >/dev/null
 
 # --- the functions -----------------------------------------------------------
+# Each function runs through record_command in a background job (its own process
+# group: set -m) with a watchdog, so that one that hangs is ended (TERM, then
+# KILL to the whole group) after KSUITE_FUNCTION_TIMEOUT seconds instead of
+# stalling the run. record_command's verdict (foundError) comes back in a file.
+limit=${KSUITE_FUNCTION_TIMEOUT:-600}
+set -m
 : >"$KSUITE_RESULTS"
 for fn in $KSUITE_FUNCS; do
   if [[ $(type -t "$fn") != function ]]; then
     printf '%s\t%s\t%s\n' "$fn" missing 0 >>"$KSUITE_RESULTS"
     continue
   fi
-  before=$foundError
+  verdict=$KSUITE_WORK/verdict
+  rm -f "$verdict"
   t0=$(date +%s.%N)
-  record_command "$fn" >"$KSUITE_LOGS/$fn.log" 2>&1
+  ( foundError=''; record_command "$fn"; printf '%s' "$foundError" >"$verdict" ) >"$KSUITE_LOGS/$fn.log" 2>&1 </dev/null &
+  job=$!
+  ( sleep "$limit"; kill -TERM -- "-$job"; sleep 5; kill -KILL -- "-$job" ) >/dev/null 2>&1 &
+  watchdog=$!
+  wait "$job" || true
+  kill -KILL -- "-$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
   t1=$(date +%s.%N)
-  rc=0
-  [[ $foundError == "$before" ]] || rc=1
+  if [[ ! -f $verdict ]]; then
+    rc=timeout
+    printf '\nkubectl-suite: ended after %ss (KSUITE_FUNCTION_TIMEOUT)\n' "$limit" >>"$KSUITE_LOGS/$fn.log"
+  elif [[ -s $verdict ]]; then rc=1
+  else rc=0
+  fi
   printf '%s\t%s\t%s\n' "$fn" "$rc" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" >>"$KSUITE_RESULTS"
 done

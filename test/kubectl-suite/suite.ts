@@ -143,6 +143,7 @@ export async function runSuite(opts: RunOptions): Promise<FunctionResult[]> {
       KSUITE_API_PORT: port,
       KSUITE_API_CERT: apiCert,
       KSUITE_BIN: bin,
+      KSUITE_FUNCTION_TIMEOUT: process.env['KSUITE_FUNCTION_TIMEOUT'] ?? '600',
     };
     const seen = new Set<string>();
     const report = () => {
@@ -220,10 +221,16 @@ function readResults(path: string, logs: string): FunctionResult[] {
       /* missing: the function is not defined */
     }
     const passed = rc === '0';
-    const firstFailure = passed ? '' : rc === 'missing' ? 'no such function in test/cmd' : firstFailureOf(body);
+    const firstFailure = passed ? '' : rc === 'missing' ? 'no such function in test/cmd' : rc === 'timeout' ? `timed out (${seconds}s), in: ${lastStep(body)}` : firstFailureOf(body);
     out.push({ name, passed, seconds: Number(seconds), firstFailure, log });
   }
   return out;
+}
+
+/** Where a function that was ended stood: its last line of output. */
+function lastStep(log: string): string {
+  const lines = log.replace(ANSI, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('kubectl-suite:'));
+  return (lines.at(-1) ?? 'no output').slice(0, 300);
 }
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]|\x1b\(B/g;
