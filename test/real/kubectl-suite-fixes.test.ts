@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
-import { BINARY, KUBECTL, startBackground } from '../helpers/processes.ts';
+import { BINARY, KUBECTL, sock, startBackground } from '../helpers/processes.ts';
 import { assertParity, oracle, startTransports, type Transports } from './parity.ts';
 
 let cp: ControlPlane;
@@ -95,6 +95,14 @@ test('group prefix :: a name with the start of its group (hpa.autoscal, deployme
   await assertParity(cp, via.all, ['get', 'deployments.app'], { env });
   await assertParity(cp, via.all, ['get', 'storageclass.storage', 'clusterrole.rbac', '-o', 'name'], { env });
   await assertParity(cp, via.all, ['get', 'pods.apps'], { env });
+});
+
+test("--record :: the change-cause names kubectl as the user typed it, not the real binary's file name (kubectl.1.33)", async () => {
+  writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: recorded\n  namespace: default\ndata:\n  a: b\n');
+  const applied = await sock([...via.sockProxy.flags, 'apply', '-f', join(dir, 'cm.yaml'), '--record'], { env });
+  assert.is(applied.code, 0, applied.stderr);
+  const cause = await oracle(cp, ['get', 'configmap', 'recorded', '-o', 'jsonpath={.metadata.annotations.kubernetes\\.io/change-cause}']);
+  assert.is(cause.stdout, `kubectl apply --filename=${join(dir, 'cm.yaml')} --record=true`);
 });
 
 test.run();
