@@ -28,7 +28,13 @@ export interface Factory {
   close(): Promise<void>;
 }
 
-export function newFactory(ctx: Ctx, inv: Invocation): Factory {
+/** How a command uses the configuration. */
+export interface FactoryOptions {
+  /** It reads the namespace from the kubeconfig first, as kubectl's get, logs and describe do (default true). */
+  namespaced?: boolean;
+}
+
+export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {}): Factory {
   const klog = newKlog(flagInt(inv, 'v', 0), ctx.streams.errOut, () => ctx.now(), ctx.pid);
   const kubeFlags = kubeFlagsOf(inv);
   let config: Promise<RestConfig> | undefined;
@@ -36,7 +42,7 @@ export function newFactory(ctx: Ctx, inv: Invocation): Factory {
   let discovery: Promise<Discovery & { fromCache: boolean }> | undefined;
   const restConfig = () => {
     config ??= import('../kube/client-config.ts').then(async (m) => {
-      const c = await m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
+      const c = await m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd, namespaceFirst: opts.namespaced ?? true });
       klog.info(6, 'loader.ts', `Config loaded from ${describeSource(kubeFlags, ctx)}`);
       return c;
     });

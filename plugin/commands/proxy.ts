@@ -165,7 +165,7 @@ export const proxyCommand: CommandSpec = {
   async run(ctx, inv) {
     const o = completeProxy(inv);
     validateProxy(o, { socketMode: flagString(inv, 'socket-mode', '0600') });
-    const f = newFactory(ctx, inv);
+    const f = newFactory(ctx, inv, { namespaced: false });
     try {
       return await runProxy(ctx, f, o);
     } finally {

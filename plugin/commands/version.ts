@@ -98,7 +98,7 @@ export const versionCommand: CommandSpec = {
   async run(ctx, inv) {
     const o = completeVersion(inv);
     validateVersion(o);
-    const f = newFactory(ctx, inv);
+    const f = newFactory(ctx, inv, { namespaced: false });
     try {
       return await runVersion(ctx, f, o);
     } finally {

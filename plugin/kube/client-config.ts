@@ -85,6 +85,12 @@ export interface ClientConfigInputs {
   cwd: string;
   /** The in-cluster service account folder (a seam for tests). */
   serviceAccountDir?: string;
+  /**
+   * The command reads its namespace from the kubeconfig (get, logs, describe… without -n):
+   * kubectl's Namespace() runs ConfirmUsable before anything else, so a missing context
+   * is "context was not found for specified context" even when --context named it.
+   */
+  namespaceFirst?: boolean;
 }
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -112,10 +118,11 @@ function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInpu
   const { flags, env } = inputs;
   const contextName = flags.context || merged.currentContext;
   const context = merged.contexts.get(contextName);
+  const notFound = () => new ConfigError(`context was not found for specified context: ${contextName}`, true);
+  if (!context && contextName && inputs.namespaceFirst && !flags.namespace) throw notFound();
+  // ClientConfig() first (version, proxy, or -n given): getContext's error for a --context it cannot find.
   if (flags.context && !context) throw new ConfigError(`context "${flags.context}" does not exist`);
-  if (!context && contextName) {
-    throw new ConfigError(`context was not found for specified context: ${contextName}`, true);
-  }
+  if (!context && contextName) throw notFound();
   const clusterName = flags.cluster || context?.cluster || '';
   const userName = flags.user || context?.user || '';
   if (flags.cluster && !merged.clusters.has(flags.cluster)) throw new ConfigError(`cluster "${flags.cluster}" does not exist`);

@@ -105,4 +105,16 @@ test("--record :: the change-cause names kubectl as the user typed it, not the r
   assert.is(cause.stdout, `kubectl apply --filename=${join(dir, 'cm.yaml')} --record=true`);
 });
 
+test('--context naming no context :: kubectl checks the configuration first where the namespace comes from it (Namespace() → ConfirmUsable)', async () => {
+  for (const args of [
+    ['get', 'pod', '--context=missing-context'],
+    ['get', 'pod', '-A', '--context=missing-context'],
+    ['logs', 'p', '--context=missing-context'],
+    ['describe', 'pod', '--context=missing-context'],
+    ['get', 'pod', '-n', 'x', '--context=missing-context'],
+  ]) {
+    await assertParity(cp, via.all, args, { env });
+  }
+});
+
 test.run();
