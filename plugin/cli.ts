@@ -1,6 +1,6 @@
 import { cac, type CAC } from 'cac';
 import type { Ctx } from './context.ts';
-import { formatError, InterruptedError, UsageError } from './errors.ts';
+import { formatError, InterruptedError, SockError, UsageError } from './errors.ts';
 import type { CommandSpec, Invocation } from './cli/command.ts';
 import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
 import { globalFlags, helpFlag } from './cli/global-flags.ts';
@@ -96,17 +96,24 @@ function passthroughArgs(argv: readonly string[], globals: FlagDef[], natives: M
   return argv;
 }
 
-function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
+async function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
   const commandPath = `${PROGRAM} ${spec.name}`;
   if (options[FAILED]) throw withCommand(options[FAILED], commandPath);
   const parsed = options[PARSED];
   if (parsed.values.get('help') === true) {
     ctx.streams.out.write(commandHelp(spec));
-    return Promise.resolve(0);
+    return 0;
   }
   const dashAt = parsed.dashAt < 0 ? -1 : parsed.dashAt - 1;
   const inv: Invocation = { commandPath, args, flags: parsed.values, dashAt };
-  return spec.run(ctx, inv);
+  const code = await spec.run(ctx, inv);
+  // kubectl's PersistentPostRunE: after a command that succeeded, server warnings fail it.
+  if (code === 0 && parsed.values.get('warnings-as-errors') === true) {
+    const { warningCount } = await import('./kube/warnings.ts');
+    const n = warningCount(ctx);
+    if (n > 0) throw new SockError('E_WARNINGS', `${n} warning${n === 1 ? '' : 's'} received`);
+  }
+  return code;
 }
 
 /** No native command and no passthrough: `options`, or the root help (kubectl sock alone, help, --help). */

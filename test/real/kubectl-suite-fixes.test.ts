@@ -117,4 +117,28 @@ test('--context naming no context :: kubectl checks the configuration first wher
   }
 });
 
+test('server warnings :: "Warning: …" on stderr once each, and --warnings-as-errors fails the command after it ran', async () => {
+  const crdYaml = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: deprecateds.dep.example.com}
+spec:
+  group: dep.example.com
+  scope: Namespaced
+  names: {plural: deprecateds, singular: deprecated, kind: DeprecatedKind}
+  versions:
+  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+  - {name: v1beta1, served: true, storage: false, deprecated: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+`;
+  writeFileSync(join(dir, 'deprecated.yml'), crdYaml);
+  for (const args of [['apply', '-f', join(dir, 'deprecated.yml')], ['wait', '--for', 'condition=established', 'crd/deprecateds.dep.example.com']]) {
+    const r = await oracle(cp, args);
+    assert.is(r.code, 0, r.stderr);
+  }
+  const [ours] = await assertParity(cp, via.all, ['get', 'deprecated.v1beta1.dep.example.com'], { env });
+  assert.match(ours?.stderr ?? '', /^Warning: dep.example.com\/v1beta1 DeprecatedKind is deprecated/);
+  await assertParity(cp, via.all, ['get', 'deprecated.v1beta1.dep.example.com', '--warnings-as-errors'], { env });
+  await assertParity(cp, via.all, ['get', 'deprecated.v1beta1.dep.example.com', '-o', 'json', '--warnings-as-errors'], { env });
+  await assertParity(cp, via.all, ['get', 'deprecated.v1.dep.example.com', '--warnings-as-errors'], { env });
+});
+
 test.run();
