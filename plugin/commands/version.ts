@@ -50,6 +50,9 @@ export function clientVersionInfo(): Info {
 export async function runVersion(ctx: Ctx, f: Factory, o: VersionOptions): Promise<number> {
   const result: { clientVersion: Info; serverVersion?: Info } = { clientVersion: clientVersionInfo() };
   let serverErr: unknown;
+  // kubectl version's Complete builds the discovery client first: a configuration it cannot use
+  // is the only error, with no client version before it (an empty one is not an error).
+  if (!o.clientOnly) await f.restConfig();
   if (!o.clientOnly) {
     try {
       result.serverVersion = await fetchServerVersion(f);
