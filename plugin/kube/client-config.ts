@@ -114,19 +114,36 @@ function toConfigError<T>(fn: () => T): T {
   }
 }
 
+/**
+ * kubectl's Namespace() runs ConfirmUsable before the rest of the configuration
+ * is read (observed with kubectl 1.33): a missing context, and a cluster that
+ * names no entry ("no server found"), are reported together; the cluster's
+ * alone is a plain error, anything else "Error in configuration".
+ */
+function confirmUsable(merged: MergedKubeconfig, contextName: string, clusterName: string, notFound: string): void {
+  const errors: string[] = [];
+  if (contextName && !merged.contexts.has(contextName)) errors.push(notFound);
+  const noServer = clusterName !== '' && !merged.clusters.has(clusterName);
+  if (noServer) errors.push(`no server found for cluster "${clusterName}"`);
+  if (errors.length === 1 && noServer) throw new ConfigError(errors[0] as string);
+  if (errors.length === 1) throw new ConfigError(errors[0] as string, true);
+  if (errors.length > 1) throw new ConfigError(`\n${errors.map((e) => `* ${e}`).join('\n')}`, true);
+}
+
 function selectFromKubeconfig(merged: MergedKubeconfig, inputs: ClientConfigInputs, timeoutMs: number): RestConfig {
   const { flags, env } = inputs;
   const contextName = flags.context || merged.currentContext;
   const context = merged.contexts.get(contextName);
-  const notFound = () => new ConfigError(`context was not found for specified context: ${contextName}`, true);
-  if (!context && contextName && inputs.namespaceFirst && !flags.namespace) throw notFound();
-  // ClientConfig() first (version, proxy, or -n given): getContext's error for a --context it cannot find.
-  if (flags.context && !context) throw new ConfigError(`context "${flags.context}" does not exist`);
-  if (!context && contextName) throw notFound();
+  const notFound = `context was not found for specified context: ${contextName}`;
   const clusterName = flags.cluster || context?.cluster || '';
   const userName = flags.user || context?.user || '';
-  if (flags.cluster && !merged.clusters.has(flags.cluster)) throw new ConfigError(`cluster "${flags.cluster}" does not exist`);
+  if (inputs.namespaceFirst && !flags.namespace) confirmUsable(merged, contextName, clusterName, notFound);
+  // ClientConfig() (version, proxy, -n given, or after Namespace()): getAuthInfo, getContext and
+  // getCluster fail, in that order, for a name a flag gave that the kubeconfig does not have.
   if (flags.user && !merged.users.has(flags.user)) throw new ConfigError(`auth info "${flags.user}" does not exist`);
+  if (flags.context && !context) throw new ConfigError(`context "${flags.context}" does not exist`);
+  if (flags.cluster && !merged.clusters.has(flags.cluster)) throw new ConfigError(`cluster "${flags.cluster}" does not exist`);
+  if (!context && contextName) throw new ConfigError(notFound, true);
 
   const cluster = mergeCluster(merged.clusters.get(clusterName), flags, env);
   const user = mergeAuthInfo(merged.users.get(userName), flags);

@@ -4,7 +4,7 @@
 // that a fix stays fixed without running the whole suite.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
@@ -112,6 +112,11 @@ test('--context naming no context :: kubectl checks the configuration first wher
     ['logs', 'p', '--context=missing-context'],
     ['describe', 'pod', '--context=missing-context'],
     ['get', 'pod', '-n', 'x', '--context=missing-context'],
+    ['get', 'pod', '--cluster=missing-cluster'],
+    ['get', 'pod', '--cluster=missing-cluster', '--user=missing-user'],
+    ['get', 'pod', '-n', 'x', '--cluster=missing-cluster', '--user=missing-user'],
+    ['get', 'pod', '--context=missing-context', '--cluster=missing-cluster'],
+    ['version', '--cluster=missing-cluster', '--context=missing-context'],
   ]) {
     await assertParity(cp, via.all, args, { env });
   }
@@ -139,6 +144,15 @@ spec:
   await assertParity(cp, via.all, ['get', 'deprecated.v1beta1.dep.example.com', '--warnings-as-errors'], { env });
   await assertParity(cp, via.all, ['get', 'deprecated.v1beta1.dep.example.com', '-o', 'json', '--warnings-as-errors'], { env });
   await assertParity(cp, via.all, ['get', 'deprecated.v1.dep.example.com', '--warnings-as-errors'], { env });
+});
+
+test('kubeconfig kind :: a file that is not v1 Config is kubectl\'s "error loading config file … no kind … is registered"', async () => {
+  const text = readFileSync(cp.kubeconfig, 'utf8');
+  writeFileSync(join(dir, 'v-1.yaml'), text.replace(/^apiVersion: .*$/m, 'apiVersion: v-1'));
+  writeFileSync(join(dir, 'foo-kind.yaml'), text.replace(/^kind: .*$/m, 'kind: Foo'));
+  for (const file of ['v-1.yaml', 'foo-kind.yaml']) {
+    await assertParity(cp, via.all, ['get', 'pods', '--context=', '--user=', `--kubeconfig=${join(dir, file)}`], { env });
+  }
 });
 
 test.run();
