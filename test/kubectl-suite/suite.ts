@@ -104,12 +104,15 @@ export interface RunOptions {
 /** Runs the functions in one mode against cp; results in the order given. */
 export async function runSuite(opts: RunOptions): Promise<FunctionResult[]> {
   const work = mkdtempSync(join(tmpdir(), `ksuite-${opts.mode}-`));
+  workDirs.add(work);
   const logs = join(opts.outDir, opts.mode);
   mkdirSync(logs, { recursive: true });
   const results = join(opts.outDir, `${opts.mode}.tsv`);
   let proxy: Background | undefined;
   try {
     for (const d of ['hack', 'test', 'third_party']) symlinkSync(join(opts.module, d), join(work, d));
+    // bash reads a script as it runs: the run's own copies, so that editing these files meanwhile cannot break it.
+    for (const f of ['driver.sh', 'isolate.sh']) copyFileSync(join(SUITE_DIR, f), join(work, f));
     const bin = join(work, 'bin');
     mkdirSync(bin);
     symlinkSync(opts.mode === 'sock' ? BINARY : KUBECTL, join(bin, 'kubectl'));
@@ -155,7 +158,7 @@ export async function runSuite(opts: RunOptions): Promise<FunctionResult[]> {
     };
     const poll = setInterval(report, 1000);
     try {
-      await runDriver([work, opts.outDir], opts.module, env, join(opts.outDir, `${opts.mode}-driver.log`));
+      await runDriver(work, [work, opts.outDir], opts.module, env, join(opts.outDir, `${opts.mode}-driver.log`));
     } finally {
       clearInterval(poll);
     }
@@ -168,18 +171,21 @@ export async function runSuite(opts: RunOptions): Promise<FunctionResult[]> {
     await proxy?.stop();
     if (proxy) children.delete(proxy.child);
     rmSync(work, { recursive: true, force: true });
+    workDirs.delete(work);
   }
 }
 
 /** What this process started and must not leave behind, whatever ends it (the control plane's guards call process.exit). */
 const children = new Set<ChildProcess>();
+const workDirs = new Set<string>();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
+  for (const d of workDirs) rmSync(d, { recursive: true, force: true });
 });
 
-function runDriver(dirs: string[], module: string, env: Record<string, string>, logPath: string): Promise<void> {
+function runDriver(work: string, dirs: string[], module: string, env: Record<string, string>, logPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(SUITE_DIR, 'isolate.sh'), module, ...dirs, '--', 'bash', join(SUITE_DIR, 'driver.sh')], {
+    const child = spawn('bash', [join(work, 'isolate.sh'), module, ...dirs, '--', 'bash', join(work, 'driver.sh')], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

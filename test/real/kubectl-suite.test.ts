@@ -34,16 +34,20 @@ test.before(async () => {
     });
 });
 
+let failed = false;
+
 test.after(async () => {
   await run;
   await cp?.stop();
-  if (out) rmSync(out, { recursive: true, force: true });
+  // The logs of a failure stay for reading; a clean run leaves nothing.
+  if (out && !failed) rmSync(out, { recursive: true, force: true });
 });
 
 for (const name of pinned) {
   test(`kubectl test/cmd :: ${name}`, async () => {
     const r = await (results.get(name) as Promise<FunctionResult>);
-    assert.ok(r.passed, `${name} failed through kubectl-sock: ${r.firstFailure}`);
+    if (!r.passed) failed = true;
+    assert.ok(r.passed, `${name} failed through kubectl-sock: ${r.firstFailure} (log: ${r.log})`);
   });
 }
 
