@@ -3,7 +3,8 @@
 // each on its own control plane of the same build and flags; prints one table.
 //
 //   node test/kubectl-suite/run.ts [--only fn,fn] [--pinned] [--mode sock|kubectl|both] [--out DIR]
-import { mkdirSync, writeFileSync } from 'node:fs';
+//   node test/kubectl-suite/run.ts --table DIR      (the table of a finished run, with today's lists)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlPlane } from '../helpers/control-plane.ts';
 import { ROOT } from '../helpers/processes.ts';
@@ -18,6 +19,18 @@ const opt = (name: string): string | undefined => {
 const modeArg = opt('--mode') ?? 'both';
 const modes: Mode[] = modeArg === 'both' ? ['sock', 'kubectl'] : [modeArg as Mode];
 const outDir = opt('--out') ?? join(ROOT, '.build', 'kubectl-suite', new Date().toISOString().replace(/[:.]/g, '-'));
+
+// --table DIR: the table and counts of a finished run again (results.json), with the lists as they are now.
+const again = opt('--table');
+if (again) {
+  const saved = JSON.parse(readFileSync(join(again, 'results.json'), 'utf8')) as Record<Mode, FunctionResult[]>;
+  const runs = new Map(Object.entries(saved) as [Mode, FunctionResult[]][]);
+  const names = (runs.get('sock') ?? runs.get('kubectl') ?? []).map((r) => r.name);
+  const lists = { excluded: listFile('excluded.tsv'), socketOnly: listFile('socket-only.tsv'), known: listFile('known-differences.tsv') };
+  const summary = summarize(names, runs, lists);
+  process.stdout.write(`${formatTable(names, runs, lists)}\n\n${summary.text}\n`);
+  process.exit(summary.ok ? 0 : 1);
+}
 
 const module = suiteModule();
 process.stderr.write(`kubectl-suite: test/cmd and hack/lib read in place from ${module}\n`);
