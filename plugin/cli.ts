@@ -6,6 +6,7 @@ import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
 import { globalFlags, helpFlag } from './cli/global-flags.ts';
 import { commandHelp, optionsHelp, rootHelp } from './cli/help.ts';
 import { nativeCommands } from './commands/index.ts';
+import { kubercApplies } from './passthrough/kuberc.ts';
 
 const PROGRAM = 'kubectl sock';
 const PARSED = Symbol('parsed');
@@ -54,7 +55,7 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
     return runCompletionRequest(ctx, argv, specs, globals);
   }
   const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
-  const passthrough = passthroughArgs(argv, globals, byName);
+  const passthrough = passthroughArgs(argv, globals, byName) ?? (kubercApplies(argv, ctx.env, ctx.home) ? argv : undefined);
   if (passthrough) {
     const { completePassthrough, runPassthrough } = await import('./commands/passthrough.ts');
     return runPassthrough(ctx, completePassthrough(passthrough, globals));

@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
-import { BINARY, KUBECTL, sock, startBackground } from '../helpers/processes.ts';
-import { assertParity, oracle, startTransports, type Transports } from './parity.ts';
+import { BINARY, KUBECTL, kubectl, sock, startBackground } from '../helpers/processes.ts';
+import { assertParity, maskAges, oracle, startTransports, type Transports } from './parity.ts';
 
 let cp: ControlPlane;
 let via: Transports;
@@ -153,6 +153,29 @@ test('kubeconfig kind :: a file that is not v1 Config is kubectl\'s "error loadi
   for (const file of ['v-1.yaml', 'foo-kind.yaml']) {
     await assertParity(cp, via.all, ['get', 'pods', '--context=', '--user=', `--kubeconfig=${join(dir, file)}`], { env });
   }
+});
+
+test('kuberc :: with KUBECTL_KUBERC=true, kubectl applies its preferences to get too (kubectl-sock hands such a command to kubectl)', async () => {
+  const kuberc = join(dir, 'kuberc');
+  writeFileSync(kuberc, 'apiVersion: kubectl.config.k8s.io/v1alpha1\nkind: Preference\noverrides:\n- command: get\n  flags:\n  - name: output\n    default: name\n');
+  const on = { ...env, KUBECTL_KUBERC: 'true' };
+  // assertParity's oracle runs without the environment: compare by hand, kubectl with the same one.
+  for (const [args, extra] of [
+    [['get', 'ns', 'default', '--kuberc', kuberc], {}],
+    [['get', 'ns', 'default'], { KUBERC: kuberc }],
+    [['get', 'ns', 'default', '-o', 'jsonpath={.metadata.name}', `--kuberc=${kuberc}`], {}],
+  ] as const) {
+    const want = await kubectl(['--kubeconfig', cp.kubeconfig, ...args], { env: { ...on, ...extra } });
+    assert.is(want.code, 0, want.stderr);
+    for (const t of via.all) {
+      const got = await sock([...t.flags, ...args], { env: { ...on, ...extra } });
+      // AGE ticks between the two runs.
+      assert.equal([maskAges(got.stdout), got.stderr, got.code], [maskAges(want.stdout), want.stderr, want.code], `${args.join(' ')} (${t.name})`);
+    }
+  }
+  assert.is((await sock([...via.sockProxy.flags, 'get', 'ns', 'default', '--kuberc', kuberc], { env: on })).stdout, 'namespace/default\n');
+  // Without the gate, kubectl 1.33 does not know the flag, and neither does kubectl sock get.
+  await assertParity(cp, via.all, ['get', 'ns', 'default', '--kuberc', kuberc], { env });
 });
 
 test.run();
