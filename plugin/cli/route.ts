@@ -33,6 +33,12 @@ export interface RouteInputs {
   natives: ReadonlyMap<string, CommandSpec>;
   /** PATH, for kubectl's plugin lookup of an unknown verb. */
   path: string;
+  /**
+   * kubectl would apply kuberc preferences (passthrough/kuberc.ts): an alias or
+   * default flags may stand for any verb, so every command but the local ones
+   * goes to the real kubectl, through the relay.
+   */
+  kuberc?: boolean;
 }
 
 /**
@@ -49,7 +55,7 @@ export function route(inp: RouteInputs): Route {
   if (first !== undefined && !known(first) && name !== 'help') {
     if (argv[0]?.startsWith('-')) return { kind: 'flags-first', arg: argv[0] };
     // kubectl looks for a kubectl-<verb> plugin, which may want the server; else it names the unknown command.
-    return { kind: 'kubectl', args: argv, relay: pluginOnPath(argv, inp.path) };
+    return { kind: 'kubectl', args: argv, relay: Boolean(inp.kuberc) || pluginOnPath(argv, inp.path) };
   }
   const { positionals, dashAt } = parseFlags(argv, globals, true);
   if (dashAt === 0 && positionals.length > 0) {
@@ -67,7 +73,7 @@ export function route(inp: RouteInputs): Route {
     return topic === undefined || natives.has(topic) ? { kind: 'native' } : { kind: 'kubectl', args: argv, relay: false };
   }
   const spec = natives.get(verb);
-  if (spec && !(verb === 'get' && readsFiles(argv, [...globals, ...spec.flags]))) return { kind: 'native' };
+  if (spec && !inp.kuberc && !(verb === 'get' && readsFiles(argv, [...globals, ...spec.flags]))) return { kind: 'native' };
   return { kind: 'kubectl', args: argv, relay: needsServer(stripped, argv) };
 }
 

@@ -4,7 +4,8 @@ import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { AddressError, ConfigError, InterruptedError } from '../errors.ts';
-import { splitPassthroughArgs } from '../passthrough/args.ts';
+import { SHADOWED_FLAGS, splitPassthroughArgs } from '../passthrough/args.ts';
+import { parseFlags } from '../cli/flags.ts';
 import { newFactory } from './factory.ts';
 
 /** What `kubectl sock VERB …` resolved to before running kubectl. */
@@ -21,7 +22,8 @@ export interface PassthroughOptions {
  * own, as for native commands); everything else goes to kubectl as typed.
  */
 export function completePassthrough(argv: readonly string[], globals: readonly FlagDef[]): PassthroughOptions {
-  const { connection, forward } = splitPassthroughArgs(argv, globals);
+  const [verb, sub] = parseFlags(argv, globals, true).positionals;
+  const { connection, forward } = splitPassthroughArgs(argv, globals, SHADOWED_FLAGS.get(`${verb} ${sub}`));
   const flags = new Map(connection);
   // -n stays in kubectl's arguments too; the relay's kubeconfig names the same namespace.
   const ns = namespaceOf(forward);

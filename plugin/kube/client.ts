@@ -10,6 +10,7 @@ import type { RestConfig } from './client-config.ts';
 import { apiErrorFrom, type ErrorContext } from './status-error.ts';
 import { logRequest, logResponse } from './request-log.ts';
 import { userAgent } from '../version-info.ts';
+import { warningWriterOf } from './warnings.ts';
 import { directGet, directTarget, type DirectResponse, type DirectTarget } from './logs/direct-reader.ts';
 
 export interface KubeRequest {
@@ -58,12 +59,15 @@ export class KubeClient {
   /** Sends a request; a transport failure becomes a ConnectError. Non-2xx answers are returned, not thrown. */
   async send(req: KubeRequest): Promise<KubeResponse> {
     const first = await this.#sendOnce(req);
+    warningWriterOf(this.#ctx).handle(first.headers['warning']);
     if (first.status !== 401 || !this.#auth.refreshable || isStream(req.body)) return first;
     // client-go's exec authenticator: a 401 drops the cached credential and runs the plugin again.
     first.body.resume();
     this.#auth.invalidate();
     await this.close();
-    return this.#sendOnce(req);
+    const second = await this.#sendOnce(req);
+    warningWriterOf(this.#ctx).handle(second.headers['warning']);
+    return second;
   }
 
   /** GETs (or sends) and decodes JSON; a non-2xx answer throws kubectl's error for it. */

@@ -13,7 +13,9 @@ export function runKubectl(ctx: Ctx, kubectl: string, args: readonly string[], e
   return new Promise((resolve, reject) => {
     // A signal before kubectl started: it ends kubectl-sock (130/143) instead of being lost.
     if (ctx.signal.aborted) return reject(new InterruptedError(ctx.signal.reason));
-    const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd });
+    // argv[0] "kubectl", whatever the binary's file is called (kubectl.1.33): kubectl names itself
+    // from it in what it records (--record's change-cause is filepath.Base(os.Args[0]) + args).
+    const child = ctx.spawn(kubectl, args, { stdio: 'inherit', env, cwd: ctx.cwd, argv0: 'kubectl' });
     const onAbort = () => child.kill((ctx.signal.reason as NodeJS.Signals | undefined) ?? 'SIGTERM');
     ctx.signal.addEventListener('abort', onAbort);
     child.on('error', (err: NodeJS.ErrnoException) => {

@@ -55,6 +55,14 @@ for (const [argv, want] of cases) {
   });
 }
 
+test('route :: with kuberc preferences in effect, native and unknown verbs (aliases) go through the relay; local verbs stay local', () => {
+  const withKuberc = (argv: string[]) => route({ argv, globals, natives, path: '/nonexistent-bin', kuberc: true });
+  assert.equal(withKuberc(['get', 'pods']), { kind: 'kubectl', args: ['get', 'pods'], relay: true });
+  assert.equal(withKuberc(['getn', '--kuberc=/k', 'x']), { kind: 'kubectl', args: ['getn', '--kuberc=/k', 'x'], relay: true });
+  assert.equal(withKuberc(['config', 'view']), { kind: 'kubectl', args: ['config', 'view'], relay: false });
+  assert.equal(routeOf(['get', 'pods']), { kind: 'native' });
+});
+
 test('route :: an unknown verb with a kubectl-<verb> plugin on PATH goes through the relay (the plugin may want the server)', () => {
   const bin = tempDir('ksock-route-');
   writeFileSync(join(bin, 'kubectl-foo_bar'), '#!/bin/sh\n', { mode: 0o755 });
