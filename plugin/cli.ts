@@ -1,6 +1,6 @@
 import { cac, type CAC } from 'cac';
 import type { Ctx } from './context.ts';
-import { formatError, InterruptedError, PluginHandlerError, SockError, UsageError } from './errors.ts';
+import { ApiError, formatError, InterruptedError, PluginHandlerError, SockError, UsageError } from './errors.ts';
 import type { CommandSpec, Invocation } from './cli/command.ts';
 import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
 import { globalFlags, helpFlag } from './cli/global-flags.ts';
@@ -94,7 +94,13 @@ async function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: Pars
   }
   const dashAt = parsed.dashAt < 0 ? -1 : parsed.dashAt - 1;
   const inv: Invocation = { commandPath, args, flags: parsed.values, dashAt };
-  const code = await spec.run(ctx, inv);
+  let code: number;
+  try {
+    code = await spec.run(ctx, inv);
+  } catch (err) {
+    await logErrorDebug(ctx, err, parsed.values.get('v'));
+    throw err;
+  }
   // kubectl's PersistentPostRunE: after a command that succeeded, server warnings fail it.
   if (code === 0 && parsed.values.get('warnings-as-errors') === true) {
     const { warningCount } = await import('./kube/warnings.ts');
@@ -102,6 +108,14 @@ async function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: Pars
     if (n > 0) throw new SockError('E_WARNINGS', `${n} warning${n === 1 ? '' : 's'} received`);
   }
   return code;
+}
+
+/** kubectl's StandardErrorMessage: at -v=4, a server's Status error as it came (status-error.ts statusDebugLine). */
+async function logErrorDebug(ctx: Ctx, err: unknown, v: unknown): Promise<void> {
+  if (typeof v !== 'number' || v < 4 || !(err instanceof ApiError)) return;
+  const [{ statusDebugLine }, { newKlog }] = await Promise.all([import('./kube/status-error.ts'), import('./klog.ts')]);
+  const line = statusDebugLine(err);
+  if (line) newKlog(v, ctx.streams.errOut, () => ctx.now(), ctx.pid).info(4, 'helpers.ts', line);
 }
 
 /**

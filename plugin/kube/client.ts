@@ -8,8 +8,10 @@ import { openTransport, type Transport } from '../transport/dispatcher.ts';
 import { Authenticator } from './auth.ts';
 import type { RestConfig } from './client-config.ts';
 import { apiErrorFrom, type ErrorContext } from './status-error.ts';
-import { logRequest, logResponse } from './request-log.ts';
+import { logBody, logDialTrace, logRequest, logResponse, type RoundTripTiming } from './request-log.ts';
+import type { DialTrace } from '../transport/dial-trace.ts';
 import { userAgent } from '../version-info.ts';
+import { encodeQuery } from './request-url.ts';
 import { warningWriterOf } from './warnings.ts';
 import { directGet, directTarget, type DirectResponse, type DirectTarget } from './logs/direct-reader.ts';
 
@@ -45,6 +47,8 @@ export class KubeClient {
   #transport: Transport | undefined;
   /** Where plain GETs go without undici; null when the direct reader does not apply. */
   #direct: DirectTarget | null | undefined;
+  /** -v=9: the last connection made, and when it was done (for the Response line's timings). */
+  #dial: { trace: DialTrace; at: number } | undefined;
 
   constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
     this.#ctx = ctx;
@@ -54,6 +58,11 @@ export class KubeClient {
     if (config.credentialsDropped) {
       klog.info(4, 'client.ts', `not sending credentials to ${config.address.display}: the transport is not TLS (client-go sends auth only over https)`);
     }
+  }
+
+  /** The -v logger requests are logged to. */
+  get klog(): Klog {
+    return this.#klog;
   }
 
   /** Sends a request; a transport failure becomes a ConnectError. Non-2xx answers are returned, not thrown. */
@@ -74,6 +83,7 @@ export class KubeClient {
   async json<T>(req: KubeRequest): Promise<T> {
     const res = await this.send(req);
     const text = await this.#readBody(res.body);
+    logBody(this.#klog, 'Response Body', text);
     const contentType = String(res.headers['content-type'] ?? '');
     if (res.status < 200 || res.status > 299) {
       throw apiErrorFrom(res.status, text, contentType, { method: req.method ?? 'GET', ...req.about, raw: req.rawErrors });
@@ -112,6 +122,7 @@ export class KubeClient {
   async ensureOk(res: KubeResponse, req: KubeRequest): Promise<void> {
     if (res.status >= 200 && res.status <= 299) return;
     const text = await readText(res.body);
+    logBody(this.#klog, 'Response Body', text);
     throw apiErrorFrom(res.status, text, String(res.headers['content-type'] ?? ''), { method: req.method ?? 'GET', ...req.about });
   }
 
@@ -137,6 +148,7 @@ export class KubeClient {
       ...(await this.#auth.headers()),
     };
     const url = `${this.config.address.display}${path}`;
+    if (!isStream(req.body)) logBody(this.#klog, 'Request Body', (req.body as string | Buffer | undefined) ?? '');
     logRequest(this.#klog, method, url, headers);
     // Date.now(), not performance.now(): the global `performance` costs ~3 ms to set up.
     const started = Date.now();
@@ -153,7 +165,8 @@ export class KubeClient {
         bodyTimeout: 0,
       });
       const out: KubeResponse = { status: res.statusCode, statusText: statusText(res.statusCode), headers: res.headers, body: res.body };
-      logResponse(this.#klog, method, url, out, Date.now() - started);
+      const ms = Date.now() - started;
+      logResponse(this.#klog, method, url, `${out.status} ${out.statusText}`, res.headers, ms, this.#timing(started, ms, true));
       return out;
     } catch (err) {
       throw this.#transportError(err, method, url, started);
@@ -187,9 +200,21 @@ export class KubeClient {
     return this.#direct ?? undefined;
   }
 
+  /** -v=9: the connection's part in a round trip that began at `started` (a dial since then, or a reused connection). */
+  #timing(started: number, ms: number, answered: boolean): RoundTripTiming | undefined {
+    if (this.#klog.level < 9) return undefined;
+    const d = this.#dial && this.#dial.at >= started ? this.#dial.trace : undefined;
+    const connecting = d ? d.dnsMs + d.dialMs + d.tlsMs : 0;
+    return {
+      dialed: d ? { dnsMs: d.dnsMs, dialMs: d.dialMs, tlsMs: d.tlsMs } : undefined,
+      serverMs: answered ? Math.max(0, ms - connecting) : undefined,
+    };
+  }
+
   #transportError(err: unknown, method: string, url: string, started: number): Error {
     const e = err as Error & { code?: string; name?: string };
-    this.#klog.info(6, 'client.ts', `${method} ${url}  in ${Date.now() - started} milliseconds`);
+    const ms = Date.now() - started;
+    logResponse(this.#klog, method, url, '', undefined, ms, this.#timing(started, ms, false));
     if (e.name === 'TimeoutError' || (e.name === 'AbortError' && !this.#ctx.signal.aborted)) {
       return new ConnectError('timeout', this.config.address.display,
         `net/http: request canceled (Client.Timeout exceeded while awaiting headers)`);
@@ -201,6 +226,11 @@ export class KubeClient {
     return new ConnectError('other', this.config.address.display, e.message || String(e));
   }
 
+  #onDial(trace: DialTrace): void {
+    this.#dial = { trace, at: Date.now() };
+    logDialTrace(this.#klog, trace);
+  }
+
   async #getTransport(): Promise<Transport> {
     if (!this.#transport) {
       const clientCertificate = this.config.address.tls ? await this.#auth.clientCertificate() : undefined;
@@ -210,6 +240,7 @@ export class KubeClient {
         proxyUrl: this.config.proxyUrl,
         env: this.#ctx.env,
         clientCertificate,
+        onDial: this.#klog.level >= 9 ? (trace) => this.#onDial(trace) : undefined,
       });
     }
     return this.#transport;
@@ -217,10 +248,9 @@ export class KubeClient {
 }
 
 function queryString(req: KubeRequest, timeoutMs: number): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) params.append(k, v);
-  if (req.timeoutParam && timeoutMs > 0) params.set('timeout', formatGoDuration(timeoutMs));
-  const s = params.toString();
+  const query = { ...req.query };
+  if (req.timeoutParam && timeoutMs > 0) query['timeout'] = formatGoDuration(timeoutMs);
+  const s = encodeQuery(query);
   return s ? `?${s}` : '';
 }
 
@@ -268,7 +298,8 @@ export async function readText(body: Readable): Promise<string> {
 }
 
 const statusTexts: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized',
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content', 301: 'Moved Permanently',
+  302: 'Found', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized',
   403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict',
   410: 'Gone', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',

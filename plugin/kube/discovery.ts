@@ -117,11 +117,11 @@ function writeCache(dir: string, d: Discovery): void {
 
 /** GET /api and /apis, aggregated when the server can, else the legacy per-group-version walk. */
 export async function fetchDiscovery(client: KubeClient): Promise<Discovery> {
-  const [core, groups] = await Promise.all([
-    // client-go reads discovery with Result.Raw(): an error answer is worded by its code alone.
-    client.json<Record<string, unknown>>({ path: '/api', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
-    client.json<Record<string, unknown>>({ path: '/apis', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
-  ]);
+  // One after the other, as client-go's discovery asks (its -v lines come in that order); one
+  // connection carries them in turn anyway. client-go reads discovery with Result.Raw(): an error
+  // answer is worded by its code alone.
+  const core = await client.json<Record<string, unknown>>({ path: '/api', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true });
+  const groups = await client.json<Record<string, unknown>>({ path: '/apis', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true });
   const resources: ApiResource[] = [];
   for (const doc of [core, groups]) {
     if (doc['kind'] === 'APIGroupDiscoveryList') resources.push(...fromAggregated(doc));

@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Klog } from '../klog.ts';
-import { logRequest } from '../kube/request-log.ts';
+import { logRequest, logResponse } from '../kube/request-log.ts';
 import { toConnectError } from '../transport/connect-error.ts';
 import type { Transport } from '../transport/dispatcher.ts';
 import type { Exchange } from './access-log.ts';
@@ -131,7 +131,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     if (status < 200) return;
     const { klog } = this.#fc;
     if (klog.level >= 6) {
-      klog.info(6, 'round_trippers.ts', `${this.#x.method} ${this.#url} ${status} ${STATUS_CODES[status] ?? ''} in ${Math.round(performance.now() - this.#x.started)} milliseconds`);
+      logResponse(klog, this.#x.method, this.#url, `${status} ${STATUS_CODES[status] ?? ''}`, headers, performance.now() - this.#x.started);
     }
     if (status === 401 && this.#hooks.canRetry && this.#fc.upstream.refreshCredentials()) {
       this.#retrying = true;
@@ -196,6 +196,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
       this.#hooks.retry();
       return;
     }
+    // A round trip with no answer: client-go's Response line with an empty status.
+    if (!this.#started) logResponse(this.#fc.klog, this.#x.method, this.#url, '', undefined, performance.now() - this.#x.started);
     failRequest(this.#fc, this.#res, this.#x, err);
   }
 }

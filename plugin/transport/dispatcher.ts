@@ -5,6 +5,7 @@ import type { TlsConfig } from '../kube/client-config.ts';
 import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } from './address.ts';
 import { proxyFor } from './proxy-env.ts';
 import { errnoText } from '../kube/kubeconfig-validate.ts';
+import type { DialTrace } from './dial-trace.ts';
 
 /**
  * Response header limit: Go's http.Transport allows 10 MB; 1 MiB is ample for
@@ -38,6 +39,8 @@ export interface TransportOptions {
   proxyUrl?: string;
   env: Readonly<Record<string, string | undefined>>;
   clientCertificate?: ClientCertificate;
+  /** -v=9: told about every connection made (client-go's httptrace), for direct connections. */
+  onDial?: (t: DialTrace) => void;
 }
 
 /**
@@ -47,23 +50,35 @@ export interface TransportOptions {
 export async function openTransport(opts: TransportOptions): Promise<Transport> {
   const { default: Client } = await import('undici/lib/dispatcher/client.js');
   const { address } = opts;
-  const connect = address.tls ? await checkedTlsOptions(opts) : undefined;
+  const tlsOptions = address.tls ? await checkedTlsOptions(opts) : undefined;
+  const socketPath = address.transport === 'unix' ? address.socketPath : undefined;
+  const connect = opts.onDial ? await traced(tlsOptions, socketPath, address, opts.onDial) : tlsOptions;
   if (address.transport === 'unix') {
     // kubectl proxy's --accept-hosts admits "localhost" only; the Host header follows the origin.
     const host = address.tls ? opts.tls.serverName || DEFAULT_UNIX_TLS_SERVER_NAME : 'localhost';
     const origin = `${address.tls ? 'https' : 'http'}://${host}`;
-    const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+    const client = new Client(origin, { socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: client, origin, basePath: '', close: () => client.destroy() };
   }
   const origin = address.url.origin;
   const { basePath } = address;
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
-  if (proxy) return proxiedTransport(Client, new URL(proxy), address, connect);
+  if (proxy) return proxiedTransport(Client, new URL(proxy), address, tlsOptions);
   const client = new Client(origin, { connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
   return { dispatcher: client, origin, basePath, close: () => client.destroy() };
 }
 
 type ClientClass = typeof import('undici/lib/dispatcher/client.js').default;
+
+/** The connector undici's Client would build from these options, timed for -v=9 (dial-trace.ts). */
+async function traced(tls: Record<string, unknown> | undefined, socketPath: string | undefined, address: ServerAddress, onDial: (t: DialTrace) => void) {
+  const [{ default: buildConnector }, { tracedConnector }, { toConnectError }] = await Promise.all([
+    import('undici/lib/core/connect.js'), import('./dial-trace.ts'), import('./connect-error.ts'),
+  ]);
+  const inner = buildConnector({ ...tls, socketPath } as Parameters<typeof buildConnector>[0]) as unknown as Parameters<typeof tracedConnector>[0];
+  const describe = (err: Error) => toConnectError(err, address)?.detail ?? err.message;
+  return tracedConnector(inner, socketPath, describe, onDial) as unknown as Record<string, unknown>;
+}
 
 /**
  * A server reached through a proxy (proxy-url, or HTTPS_PROXY and friends), as

@@ -5,6 +5,7 @@
  * printed once.
  */
 import type { Ctx } from '../../context.ts';
+import type { Klog } from '../../klog.ts';
 import type { KubeClient } from '../client.ts';
 import { collectInfos } from './collect.ts';
 import type { GetOptions, Plan } from './options.ts';
@@ -25,13 +26,23 @@ export function printerSpec(o: GetOptions, cwd: string): PrinterSpec {
   };
 }
 
+/**
+ * kubectl's TablePrinter wraps every printer while --server-print is on, except
+ * for -o yaml, json, jsonpath and custom-columns (get.go Complete turns it off
+ * for those); given anything but a Table it says so at -v=2, each time it prints.
+ */
+export function logTableFallback(klog: Klog, o: GetOptions): void {
+  if (klog.level < 2 || !o.serverPrint || o.output === 'yaml' || o.output.includes('json') || o.output.includes('custom-columns')) return;
+  klog.info(2, 'table_printer.ts', 'Unable to decode server response into a Table. Falling back to hardcoded types: attempt to decode non-Table object');
+}
+
 /** Prints the result; returns the errors to report after it. */
 export async function printGeneric(ctx: Ctx, client: KubeClient, o: GetOptions, plan: Plan): Promise<unknown[]> {
   const { infos, errors } = await collectInfos(client, plan, { ...requestShape(o, false), table: false }, {
     continueOnError: true,
     ignoreNotFound: o.ignoreNotFound,
     flatten: true,
-    slimRows: false,
+    rowObjects: 'whole',
   });
   // A single named object that failed is the whole answer.
   if (errors.length > 0 && plan.singleItemImplied) return errors;
@@ -51,6 +62,7 @@ export async function printGeneric(ctx: Ctx, client: KubeClient, o: GetOptions, 
       throw err;
     }
   }
+  logTableFallback(client.klog, o);
   try {
     printer.printResult(items, ctx.streams.out, plan.singleItemImplied);
   } catch (err) {
