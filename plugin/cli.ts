@@ -60,6 +60,10 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
   const kuberc = kubercApplies(argv, ctx.env, ctx.home);
   const r = route({ argv, globals, natives: byName, path: ctx.env['PATH'] ?? '', kuberc });
   if (r.kind === 'flags-first') throw new PluginHandlerError(`flags cannot be placed before plugin name: ${r.arg}`);
+  if (r.kind === 'help') {
+    const { runRootHelp } = await import('./commands/root-help.ts');
+    return runRootHelp(ctx, r.args, specs);
+  }
   if (r.kind === 'kubectl' && !r.relay) {
     const { runLocalKubectl } = await import('./commands/local-kubectl.ts');
     return runLocalKubectl(ctx, r.args);
@@ -119,8 +123,8 @@ async function logErrorDebug(ctx: Ctx, err: unknown, v: unknown): Promise<void> 
 }
 
 /**
- * No native command and no passthrough: `options`, `help [COMMAND]` (cobra's help
- * command, for our own commands), or the root help (kubectl sock alone, --help).
+ * No native command and no passthrough: `options`, `help COMMAND` (cobra's help
+ * command, for our own commands), or `help sock`, kubectl-sock's own root help.
  */
 function runWithoutCommand(ctx: Ctx, args: string[], options: ParseResult, globals: FlagDef[], specs: CommandSpec[]): number {
   if (options[FAILED]) throw withCommand(options[FAILED], PROGRAM);

@@ -17,13 +17,18 @@ export const KUBECTL_COMMANDS: ReadonlySet<string> = new Set([
   ...PASSTHROUGH_VERBS.map((v) => v.name), ...LOCAL_VERBS, 'get', 'logs', 'version', 'proxy', 'completion', 'options',
 ]);
 
+/** `kubectl sock help sock`: kubectl-sock's own help (its commands, address forms), beside kubectl's. */
+export const SOCK_HELP_TOPIC = 'sock';
+
 /** What `kubectl sock ARGS` is, decided before any flag is parsed for a command. */
 export type Route =
   /** kubectl's plugin handler refuses a flag before the command's name (`kubectl -A get pods`). */
   | { kind: 'flags-first'; arg: string }
   /** The real kubectl runs ARGS: through the relay to the selected server, or alone on the user's kubeconfig. */
   | { kind: 'kubectl'; args: readonly string[]; relay: boolean }
-  /** One of kubectl-sock's own commands, `options`, `help`, or the root help. */
+  /** kubectl's root help (kubectl sock, help, --help), by the real kubectl, then kubectl-sock's own part. */
+  | { kind: 'help'; args: readonly string[] }
+  /** One of kubectl-sock's own commands, `options`, `help COMMAND` for one of them, or `help sock`. */
   | { kind: 'native' };
 
 export interface RouteInputs {
@@ -67,10 +72,13 @@ export function route(inp: RouteInputs): Route {
   // The verb as cobra finds it (`-o yaml get ns`: get), not the first word flags leave.
   const stripped = strippedCommands(argv, globals);
   const verb = stripped[0];
-  if (verb === undefined || verb === 'options') return { kind: 'native' };
+  if (verb === 'options') return { kind: 'native' };
+  // Nothing but flags: kubectl's root command prints its help (its translations come with it).
+  if (verb === undefined) return { kind: 'help', args: argv };
   if (verb === 'help') {
     const topic = stripped[1];
-    return topic === undefined || natives.has(topic) ? { kind: 'native' } : { kind: 'kubectl', args: argv, relay: false };
+    if (topic === undefined) return { kind: 'help', args: argv };
+    return natives.has(topic) || topic === SOCK_HELP_TOPIC ? { kind: 'native' } : { kind: 'kubectl', args: argv, relay: false };
   }
   const spec = natives.get(verb);
   if (spec && !inp.kuberc && !(verb === 'get' && readsFiles(argv, [...globals, ...spec.flags]))) return { kind: 'native' };
