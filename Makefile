@@ -6,7 +6,7 @@ PREFIX ?= $(HOME)/.local/bin
 STAMP := node_modules/.package-lock.json
 
 
-.PHONY: all build deps typecheck test test-unit test-e2e test-real fuzz control-plane demo demo-quick bench install uninstall release clean verify-systemd
+.PHONY: all build deps typecheck test test-unit test-e2e test-real test-kubectl-suite fuzz control-plane demo demo-quick bench install uninstall release clean verify-systemd
 
 all: build
 
@@ -37,8 +37,16 @@ build: dist/kubectl-sock
 test: build control-plane
 	$(NODE) test/run.ts unit e2e real
 
+# kube-controller-manager and kubectl-convert too: kubectl's suite (below) needs them.
 control-plane:
-	scripts/control-plane build
+	KSOCK_CP_CONTROLLER_MANAGER=1 KSOCK_CP_KUBECTL_CONVERT=1 scripts/control-plane build
+
+# kubectl's own CLI suite (test/cmd of k8s.io/kubernetes@v1.33.1, read in place
+# from the Go module cache) through kubectl-sock over a unix socket, and the
+# control run with the real kubectl.1.33 over TLS; prints the table of both
+# (test/kubectl-suite/README.md). make test runs the pinned subset.
+test-kubectl-suite: build control-plane
+	$(NODE) test/kubectl-suite/run.ts $(KSUITE_ARGS)
 
 # Long hardening runs, not in CI: property tests try many more inputs with a
 # fresh seed (printed, replay with KSOCK_FUZZ_SEED=N), and load tests run longer.

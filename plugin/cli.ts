@@ -1,6 +1,6 @@
 import { cac, type CAC } from 'cac';
 import type { Ctx } from './context.ts';
-import { formatError, InterruptedError, PluginHandlerError, UsageError } from './errors.ts';
+import { ApiError, formatError, InterruptedError, PluginHandlerError, SockError, UsageError } from './errors.ts';
 import type { CommandSpec, Invocation } from './cli/command.ts';
 import { parseFlags, type FlagDef, type ParsedFlags } from './cli/flags.ts';
 import { globalFlags, helpFlag } from './cli/global-flags.ts';
@@ -8,6 +8,7 @@ import { commandHelp, optionsHelp, rootHelp } from './cli/help.ts';
 import { route } from './cli/route.ts';
 import { interruptedStatus } from './cli/interrupt.ts';
 import { nativeCommands } from './commands/index.ts';
+import { kubercApplies } from './passthrough/kuberc.ts';
 
 const PROGRAM = 'kubectl sock';
 const PARSED = Symbol('parsed');
@@ -61,8 +62,13 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
     return runRelayDaemon(ctx);
   }
   const byName = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => [n, s] as const)));
-  const r = route({ argv, globals, natives: byName, path: ctx.env['PATH'] ?? '' });
+  const kuberc = kubercApplies(argv, ctx.env, ctx.home);
+  const r = route({ argv, globals, natives: byName, path: ctx.env['PATH'] ?? '', kuberc });
   if (r.kind === 'flags-first') throw new PluginHandlerError(`flags cannot be placed before plugin name: ${r.arg}`);
+  if (r.kind === 'help') {
+    const { runRootHelp } = await import('./commands/root-help.ts');
+    return runRootHelp(ctx, r.args, specs);
+  }
   if (r.kind === 'kubectl' && !r.relay) {
     const { runLocalKubectl } = await import('./commands/local-kubectl.ts');
     return runLocalKubectl(ctx, r.args);
@@ -87,22 +93,43 @@ async function dispatch(argv: readonly string[], ctx: Ctx): Promise<number> {
   return runWithoutCommand(ctx, [...cli.args], cli.options as unknown as ParseResult, globals, specs);
 }
 
-function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
+async function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: ParseResult): Promise<number> {
   const commandPath = `${PROGRAM} ${spec.name}`;
   if (options[FAILED]) throw withCommand(options[FAILED], commandPath);
   const parsed = options[PARSED];
   if (parsed.values.get('help') === true) {
     ctx.streams.out.write(commandHelp(spec));
-    return Promise.resolve(0);
+    return 0;
   }
   const dashAt = parsed.dashAt < 0 ? -1 : parsed.dashAt - 1;
   const inv: Invocation = { commandPath, args, flags: parsed.values, dashAt };
-  return spec.run(ctx, inv);
+  let code: number;
+  try {
+    code = await spec.run(ctx, inv);
+  } catch (err) {
+    await logErrorDebug(ctx, err, parsed.values.get('v'));
+    throw err;
+  }
+  // kubectl's PersistentPostRunE: after a command that succeeded, server warnings fail it.
+  if (code === 0 && parsed.values.get('warnings-as-errors') === true) {
+    const { warningCount } = await import('./kube/warnings.ts');
+    const n = warningCount(ctx);
+    if (n > 0) throw new SockError('E_WARNINGS', `${n} warning${n === 1 ? '' : 's'} received`);
+  }
+  return code;
+}
+
+/** kubectl's StandardErrorMessage: at -v=4, a server's Status error as it came (status-error.ts statusDebugLine). */
+async function logErrorDebug(ctx: Ctx, err: unknown, v: unknown): Promise<void> {
+  if (typeof v !== 'number' || v < 4 || !(err instanceof ApiError)) return;
+  const [{ statusDebugLine }, { newKlog }] = await Promise.all([import('./kube/status-error.ts'), import('./klog.ts')]);
+  const line = statusDebugLine(err);
+  if (line) newKlog(v, ctx.streams.errOut, () => ctx.now(), ctx.pid).info(4, 'helpers.ts', line);
 }
 
 /**
- * No native command and no passthrough: `options`, `help [COMMAND]` (cobra's help
- * command, for our own commands), or the root help (kubectl sock alone, --help).
+ * No native command and no passthrough: `options`, `help COMMAND` (cobra's help
+ * command, for our own commands), or `help sock`, kubectl-sock's own root help.
  */
 function runWithoutCommand(ctx: Ctx, args: string[], options: ParseResult, globals: FlagDef[], specs: CommandSpec[]): number {
   if (options[FAILED]) throw withCommand(options[FAILED], PROGRAM);

@@ -47,7 +47,22 @@ function byName(a: FlagDef, b: FlagDef): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-/** `kubectl sock --help`: what the plugin is, its native commands. */
+/**
+ * What follows kubectl's own root help in `kubectl sock help`: what kubectl-sock
+ * adds (the address forms, how commands run, its proxy's extra flags).
+ */
+export function sockHelpSection(specs: readonly CommandSpec[]): string {
+  const natives = specs.map((s) => s.name).join(', ');
+  return `
+kubectl sock: every command above reaches the server through kubectl-sock (${natives}: its own; the others: this kubectl, through a private relay).
+ Server addresses (kubeconfig server:, -s/--server): unix:///path/to/kube.sock or /path/to/kube.sock, tcp://host:port (plain tcp), http(s)://host:port.
+ kubectl sock proxy --unix-socket=PATH serves the API on a socket only you can reach (--socket-mode, --read-only, --access-log, --max-connections, --expire-after).
+
+Use "kubectl sock help sock" for kubectl-sock's own help.
+`;
+}
+
+/** `kubectl sock help sock`: what the plugin is, its native commands. */
 export function rootHelp(specs: readonly CommandSpec[]): string {
   const width = Math.max(...specs.map((s) => s.name.length)) + 3;
   const lines = specs.map((s) => `  ${s.name.padEnd(width)}${s.short}`).join('\n');

@@ -17,13 +17,18 @@ export const KUBECTL_COMMANDS: ReadonlySet<string> = new Set([
   ...PASSTHROUGH_VERBS.map((v) => v.name), ...LOCAL_VERBS, 'get', 'logs', 'version', 'proxy', 'completion', 'options',
 ]);
 
+/** `kubectl sock help sock`: kubectl-sock's own help (its commands, address forms), beside kubectl's. */
+export const SOCK_HELP_TOPIC = 'sock';
+
 /** What `kubectl sock ARGS` is, decided before any flag is parsed for a command. */
 export type Route =
   /** kubectl's plugin handler refuses a flag before the command's name (`kubectl -A get pods`). */
   | { kind: 'flags-first'; arg: string }
   /** The real kubectl runs ARGS: through the relay to the selected server, or alone on the user's kubeconfig. */
   | { kind: 'kubectl'; args: readonly string[]; relay: boolean }
-  /** One of kubectl-sock's own commands, `options`, `help`, or the root help. */
+  /** kubectl's root help (kubectl sock, help, --help), by the real kubectl, then kubectl-sock's own part. */
+  | { kind: 'help'; args: readonly string[] }
+  /** One of kubectl-sock's own commands, `options`, `help COMMAND` for one of them, or `help sock`. */
   | { kind: 'native' };
 
 export interface RouteInputs {
@@ -33,6 +38,12 @@ export interface RouteInputs {
   natives: ReadonlyMap<string, CommandSpec>;
   /** PATH, for kubectl's plugin lookup of an unknown verb. */
   path: string;
+  /**
+   * kubectl would apply kuberc preferences (passthrough/kuberc.ts): an alias or
+   * default flags may stand for any verb, so every command but the local ones
+   * goes to the real kubectl, through the relay.
+   */
+  kuberc?: boolean;
 }
 
 /**
@@ -49,7 +60,7 @@ export function route(inp: RouteInputs): Route {
   if (first !== undefined && !known(first) && name !== 'help') {
     if (argv[0]?.startsWith('-')) return { kind: 'flags-first', arg: argv[0] };
     // kubectl looks for a kubectl-<verb> plugin, which may want the server; else it names the unknown command.
-    return { kind: 'kubectl', args: argv, relay: pluginOnPath(argv, inp.path) };
+    return { kind: 'kubectl', args: argv, relay: Boolean(inp.kuberc) || pluginOnPath(argv, inp.path) };
   }
   const { positionals, dashAt } = parseFlags(argv, globals, true);
   if (dashAt === 0 && positionals.length > 0) {
@@ -61,13 +72,16 @@ export function route(inp: RouteInputs): Route {
   // The verb as cobra finds it (`-o yaml get ns`: get), not the first word flags leave.
   const stripped = strippedCommands(argv, globals);
   const verb = stripped[0];
-  if (verb === undefined || verb === 'options') return { kind: 'native' };
+  if (verb === 'options') return { kind: 'native' };
+  // Nothing but flags: kubectl's root command prints its help (its translations come with it).
+  if (verb === undefined) return { kind: 'help', args: argv };
   if (verb === 'help') {
     const topic = stripped[1];
-    return topic === undefined || natives.has(topic) ? { kind: 'native' } : { kind: 'kubectl', args: argv, relay: false };
+    if (topic === undefined) return { kind: 'help', args: argv };
+    return natives.has(topic) || topic === SOCK_HELP_TOPIC ? { kind: 'native' } : { kind: 'kubectl', args: argv, relay: false };
   }
   const spec = natives.get(verb);
-  if (spec && !(verb === 'get' && readsFiles(argv, [...globals, ...spec.flags]))) return { kind: 'native' };
+  if (spec && !inp.kuberc && !(verb === 'get' && readsFiles(argv, [...globals, ...spec.flags]))) return { kind: 'native' };
   return { kind: 'kubectl', args: argv, relay: needsServer(stripped, argv) };
 }
 

@@ -86,15 +86,17 @@ export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {})
       return discovery;
     },
     async resourceType(name) {
-      const { findResourceType, resolveResourceType } = await import('../kube/rest-mapper.ts');
-      const d = await this.discovery();
-      const found = findResourceType(name, d);
-      if (found) return found;
-      if ((d as { fromCache?: boolean }).fromCache) {
+      const { findResourceType, resolveResourceType, shortNameRivals } = await import('../kube/rest-mapper.ts');
+      let d: Discovery = await this.discovery();
+      let found = findResourceType(name, d);
+      if (!found && (d as { fromCache?: boolean }).fromCache) {
         discovery = discover(true);
-        return resolveResourceType(name, await discovery);
+        d = await discovery;
       }
-      return resolveResourceType(name, d);
+      found ??= resolveResourceType(name, d);
+      // kubectl's warning printer (cli-runtime ToRESTMapper's expander callback).
+      for (const w of shortNameRivals(name, found, d)) ctx.streams.errOut.write(`Warning: ${w}\n`);
+      return found;
     },
     async asDiscoveryFailure(err) {
       if (!opts.discoveryAttempts || !(err instanceof ConnectError || (err instanceof ApiError && err.status === 401))) return err;

@@ -7,12 +7,12 @@ import type { Ctx } from '../context.ts';
  * and for what kubectl alone has the words for.
  */
 export async function runLocalKubectl(ctx: Ctx, args: readonly string[]): Promise<number> {
-  const [{ findRealKubectl }, { runKubectl }] = await Promise.all([
+  const [{ findRealKubectl }, { runKubectl, KUBECTL_ARGV0 }] = await Promise.all([
     import('../passthrough/kubectl-path.ts'),
     import('../passthrough/run-kubectl.ts'),
   ]);
   const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-  return runKubectl(ctx, kubectl, args, env);
+  return runKubectl(ctx, kubectl, args, env, KUBECTL_ARGV0);
 }

@@ -2,7 +2,9 @@ import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagDef } from '../cli/flags.ts';
 import { AddressError, ConfigError, InterruptedError } from '../errors.ts';
-import { splitPassthroughArgs } from '../passthrough/args.ts';
+import { SHADOWED_FLAGS, splitPassthroughArgs } from '../passthrough/args.ts';
+import { parseFlags } from '../cli/flags.ts';
+import { KUBECTL_ARGV0 } from '../passthrough/run-kubectl.ts';
 import { newFactory, type Factory } from './factory.ts';
 import type { RestConfig } from '../kube/client-config.ts';
 
@@ -20,7 +22,8 @@ export interface PassthroughOptions {
  * own, as for native commands); everything else goes to kubectl as typed.
  */
 export function completePassthrough(argv: readonly string[], globals: readonly FlagDef[]): PassthroughOptions {
-  const { connection, forward } = splitPassthroughArgs(argv, globals);
+  const [verb, sub] = parseFlags(argv, globals, true).positionals;
+  const { connection, forward } = splitPassthroughArgs(argv, globals, SHADOWED_FLAGS.get(`${verb} ${sub}`));
   const flags = new Map(connection);
   // -n stays in kubectl's arguments too; the relay's kubeconfig names the same namespace.
   const ns = namespaceOf(forward);
@@ -63,7 +66,7 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
       // resolve below then says why, in the words every native command uses.
       probe: !offline,
       resolve: () => resolveChecked(ctx, f, offline),
-    }, kubectl, o.args);
+    }, kubectl, o.args, KUBECTL_ARGV0);
   } catch (err) {
     if (!(err instanceof RunKubectlAlone)) throw err;
     const { runLocalKubectl } = await import('./local-kubectl.ts');

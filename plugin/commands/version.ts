@@ -43,7 +43,8 @@ export function clientVersionInfo(): Info {
 
 /** run: fetch /version unless --client, print as kubectl does, then report the server error if any. */
 export async function runVersion(ctx: Ctx, f: Factory, o: VersionOptions): Promise<number> {
-  const result: { clientVersion: Info; serverVersion?: Info } = { clientVersion: clientVersionInfo() };
+  const result: { clientVersion: Info; kustomizeVersion?: string; serverVersion?: Info } = { clientVersion: clientVersionInfo() };
+  result.kustomizeVersion = await kustomizeVersion(ctx);
   let serverErr: unknown;
   // kubectl builds its client (configuration, --match-server-version, TLS files) before printing anything.
   if (!o.clientOnly) {
@@ -60,6 +61,7 @@ export async function runVersion(ctx: Ctx, f: Factory, o: VersionOptions): Promi
   const out = ctx.streams.out;
   if (o.output === '') {
     out.write(`Client Version: ${result.clientVersion['gitVersion']}\n`);
+    if (result.kustomizeVersion) out.write(`Kustomize Version: ${result.kustomizeVersion}\n`);
     if (result.serverVersion) out.write(`Server Version: ${result.serverVersion['gitVersion'] ?? ''}\n`);
   } else if (o.output === 'json') {
     out.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -70,6 +72,25 @@ export async function runVersion(ctx: Ctx, f: Factory, o: VersionOptions): Promi
   }
   if (serverErr) throw serverErr;
   return 0;
+}
+
+/**
+ * The kustomize kubectl-sock uses: `kustomize` and `apply -k` run in the real
+ * kubectl, so its embedded kustomize's module version, as kubectl version reads
+ * it from its own build information; none without a real kubectl (no line).
+ */
+async function kustomizeVersion(ctx: Ctx): Promise<string | undefined> {
+  const [{ findRealKubectl }, { readGoModuleVersions }] = await Promise.all([
+    import('../passthrough/kubectl-path.ts'), import('../passthrough/go-buildinfo.ts'),
+  ]);
+  let kubectl: string;
+  try {
+    kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
+  } catch {
+    return undefined;
+  }
+  const deps = readGoModuleVersions(kubectl);
+  return deps?.get('sigs.k8s.io/kustomize/kustomize/v5') ?? deps?.get('sigs.k8s.io/kustomize/kustomize/v4');
 }
 
 async function fetchServerVersion(f: Factory): Promise<Info> {

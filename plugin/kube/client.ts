@@ -9,8 +9,12 @@ import { Authenticator } from './auth.ts';
 import type { RestConfig } from './client-config.ts';
 import { jsonDepthError } from './json-depth.ts';
 import { apiErrorFrom, type ErrorContext } from './status-error.ts';
-import { logRequest, logResponse } from './request-log.ts';
+import { logBody, logDialTrace, logRequest, logResponse, type RoundTripTiming } from './request-log.ts';
+import type { DialTrace } from '../transport/dial-trace.ts';
 import { userAgent } from '../version-info.ts';
+import { encodeQuery } from './request-url.ts';
+import { statusText } from './status-text.ts';
+import { warningWriterOf } from './warnings.ts';
 import { directGet, directTarget, type DirectResponse, type DirectTarget } from './logs/direct-reader.ts';
 import { isReplayable, KeptAlive } from '../transport/kept-alive.ts';
 import { retrying, type RetryKind, type RetryLoop } from './with-retry.ts';
@@ -51,6 +55,8 @@ export class KubeClient {
   readonly #conn = new KeptAlive();
   /** Where plain GETs go without undici; null when the direct reader does not apply. */
   #direct: DirectTarget | null | undefined;
+  /** -v=9: the last connection made, and when it was done (for the Response line's timings). */
+  #dial: { trace: DialTrace; at: number } | undefined;
 
   /** Waits between retries; a seam for tests. */
   readonly #sleep: RetryLoop['sleep'];
@@ -64,6 +70,11 @@ export class KubeClient {
     if (config.credentialsDropped) {
       klog.info(4, 'client.ts', `not sending credentials to ${config.address.display}: the transport is not TLS (client-go sends auth only over https)`);
     }
+  }
+
+  /** The -v logger requests are logged to. */
+  get klog(): Klog {
+    return this.#klog;
   }
 
   /**
@@ -97,17 +108,21 @@ export class KubeClient {
   /** One attempt; client-go's exec authenticator: a 401 drops the cached credential and runs the plugin again. */
   async #authenticated(req: KubeRequest, method: string, pathAndQuery: string, signal: AbortSignal): Promise<KubeResponse> {
     const first = await this.#sendOnce(req, method, pathAndQuery, signal);
+    warningWriterOf(this.#ctx).handle(first.headers['warning']);
     if (first.status !== 401 || !this.#auth.refreshable || isStream(req.body)) return first;
     first.body.resume();
     this.#auth.invalidate();
     await this.close();
-    return this.#sendOnce(req, method, pathAndQuery, signal);
+    const second = await this.#sendOnce(req, method, pathAndQuery, signal);
+    warningWriterOf(this.#ctx).handle(second.headers['warning']);
+    return second;
   }
 
   /** GETs (or sends) and decodes JSON; a non-2xx answer throws kubectl's error for it. */
   async json<T>(req: KubeRequest): Promise<T> {
     const res = await this.send(req);
     const text = await this.#readBody(res.body);
+    logBody(this.#klog, 'Response Body', text);
     const contentType = String(res.headers['content-type'] ?? '');
     if (res.status < 200 || res.status > 299) {
       throw apiErrorFrom(res.status, text, contentType, { method: req.method ?? 'GET', ...req.about, raw: req.rawErrors });
@@ -149,6 +164,7 @@ export class KubeClient {
   async ensureOk(res: KubeResponse, req: KubeRequest): Promise<void> {
     if (res.status >= 200 && res.status <= 299) return;
     const text = await readText(res.body);
+    logBody(this.#klog, 'Response Body', text);
     throw apiErrorFrom(res.status, text, String(res.headers['content-type'] ?? ''), { method: req.method ?? 'GET', ...req.about });
   }
 
@@ -178,6 +194,7 @@ export class KubeClient {
       ...(await this.#auth.headers()),
     };
     const url = `${this.config.address.display}${path}`;
+    if (!isStream(req.body)) logBody(this.#klog, 'Request Body', (req.body as string | Buffer | undefined) ?? '');
     logRequest(this.#klog, method, url, headers);
     // Date.now(), not performance.now(): the global `performance` costs ~3 ms to set up.
     const started = Date.now();
@@ -187,11 +204,14 @@ export class KubeClient {
         request.call(transport.dispatcher, { method: method as 'GET', path, headers, body: req.body, signal, headersTimeout: 0, bodyTimeout: 0 })
           .catch((err: unknown) => Promise.reject(this.#transportError(err))));
       const out: KubeResponse = { status: res.statusCode, statusText: statusText(res.statusCode), headers: res.headers, body: res.body };
-      logResponse(this.#klog, method, url, out, Date.now() - started);
+      const ms = Date.now() - started;
+      logResponse(this.#klog, method, url, `${out.status} ${out.statusText}`, res.headers, ms, this.#timing(started, ms, true));
       this.#conn.watch(out.body);
       return out;
     } catch (err) {
-      this.#klog.info(6, 'client.ts', `${method} ${url}  in ${Date.now() - started} milliseconds`);
+      // One Response line for the round trip, as client-go's debugging round tripper wraps Go's transport and its silent resend.
+      const ms = Date.now() - started;
+      logResponse(this.#klog, method, url, '', undefined, ms, this.#timing(started, ms, false));
       throw err;
     }
   }
@@ -217,6 +237,17 @@ export class KubeClient {
     return this.#direct ?? undefined;
   }
 
+  /** -v=9: the connection's part in a round trip that began at `started` (a dial since then, or a reused connection). */
+  #timing(started: number, ms: number, answered: boolean): RoundTripTiming | undefined {
+    if (this.#klog.level < 9) return undefined;
+    const d = this.#dial && this.#dial.at >= started ? this.#dial.trace : undefined;
+    const connecting = d ? d.dnsMs + d.dialMs + d.tlsMs : 0;
+    return {
+      dialed: d ? { dnsMs: d.dnsMs, dialMs: d.dialMs, tlsMs: d.tlsMs } : undefined,
+      serverMs: answered ? Math.max(0, ms - connecting) : undefined,
+    };
+  }
+
   #transportError(err: unknown): Error {
     const e = err as Error & { code?: string; name?: string };
     if (e.name === 'TimeoutError' || (e.name === 'AbortError' && !this.#ctx.signal.aborted)) {
@@ -229,6 +260,11 @@ export class KubeClient {
     return new ConnectError('other', this.config.address.display, e.message || String(e));
   }
 
+  #onDial(trace: DialTrace): void {
+    this.#dial = { trace, at: Date.now() };
+    logDialTrace(this.#klog, trace);
+  }
+
   async #getTransport(): Promise<Transport> {
     if (!this.#transport) {
       const clientCertificate = this.config.address.tls ? await this.#auth.clientCertificate() : undefined;
@@ -238,6 +274,7 @@ export class KubeClient {
         proxyUrl: this.config.proxyUrl,
         env: this.#ctx.env,
         clientCertificate,
+        onDial: this.#klog.level >= 9 ? (trace) => this.#onDial(trace) : undefined,
       });
     }
     return this.#transport;
@@ -250,10 +287,9 @@ function basePathOf(config: RestConfig): string {
 }
 
 function queryString(req: KubeRequest, timeoutMs: number): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) params.append(k, v);
-  if (req.timeoutParam && timeoutMs > 0) params.set('timeout', formatGoDuration(timeoutMs));
-  const s = params.toString();
+  const query = { ...req.query };
+  if (req.timeoutParam && timeoutMs > 0) query['timeout'] = formatGoDuration(timeoutMs);
+  const s = encodeQuery(query);
   return s ? `?${s}` : '';
 }
 
@@ -298,16 +334,4 @@ export async function readText(body: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of body) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-const statusTexts: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized',
-  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict',
-  410: 'Gone', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
-
-/** Go's http.StatusText, as client-go logs "200 OK". */
-function statusText(code: number): string {
-  return statusTexts[code] ?? '';
 }

@@ -118,12 +118,12 @@ function writeCache(dir: string, d: Discovery): void {
 
 /** GET /api and /apis, aggregated when the server can, else the legacy per-group-version walk. */
 export async function fetchDiscovery(client: KubeClient): Promise<Discovery> {
-  const [core, groups] = await Promise.all([
-    // client-go reads discovery with Result.Raw(): an error answer is worded by its code alone,
-    // and a body that is not JSON by json.Unmarshal's syntax error alone.
-    client.json<Record<string, unknown>>({ path: '/api', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
-    client.json<Record<string, unknown>>({ path: '/apis', query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true }),
-  ]).catch((err: unknown) => Promise.reject(JsonSyntaxError.reworded(err)));
+  // One after the other, as client-go's discovery asks (its -v lines come in that order); one
+  // connection carries them in turn anyway. client-go reads discovery with Result.Raw(): an error
+  // answer is worded by its code alone, and a body that is not JSON by json.Unmarshal's syntax error alone.
+  const raw = (path: string) => client.json<Record<string, unknown>>({ path, query: { timeout: '32s' }, accept: AGGREGATED_ACCEPT, rawErrors: true });
+  const both = async () => [await raw('/api'), await raw('/apis')] as const;
+  const [core, groups] = await both().catch((err: unknown) => Promise.reject(JsonSyntaxError.reworded(err)));
   const resources: ApiResource[] = [];
   for (const doc of [core, groups]) {
     if (doc['kind'] === 'APIGroupDiscoveryList') resources.push(...fromAggregated(doc));

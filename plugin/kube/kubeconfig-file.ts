@@ -21,7 +21,7 @@ export async function parseKubeconfigFile(path: string, text: string, home: stri
 
 /** One file's parsed document, checked as client-go's decoder checks it. */
 function kubeconfigFile(path: string, doc: unknown, home: string): KubeconfigFile {
-  const problem = checkKubeconfigTypes(doc);
+  const problem = unregisteredKind(doc) ?? checkKubeconfigTypes(doc);
   if (problem) throw new ConfigError(`error loading config file "${path}": ${problem}`);
   const obj = doc as Record<string, unknown>;
   const duplicate = duplicateNameError(obj);
@@ -37,6 +37,20 @@ function kubeconfigFile(path: string, doc: unknown, home: string): KubeconfigFil
   }
   for (const { name, value } of namedEntries(obj['contexts'], 'context')) file.contexts.push([name, { ...(value as Context) }]);
   return file;
+}
+
+/**
+ * clientcmd decodes a file with its scheme, which knows one type: v1 Config. An
+ * empty apiVersion or kind defaults to it (observed with kubectl 1.33); any
+ * other is refused before the fields are read.
+ */
+function unregisteredKind(doc: unknown): string | undefined {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const { apiVersion, kind } = doc as Record<string, unknown>;
+  const version = typeof apiVersion === 'string' && apiVersion !== '' ? apiVersion : 'v1';
+  const k = typeof kind === 'string' && kind !== '' ? kind : 'Config';
+  if (version === 'v1' && k === 'Config') return undefined;
+  return `no kind "${k}" is registered for version "${version}" in scheme "k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50"`;
 }
 
 function namedEntries(list: unknown, key: string): { name: string; value: unknown }[] {

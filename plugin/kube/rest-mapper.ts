@@ -36,8 +36,44 @@ export function findResourceType(arg: string, d: Discovery): ApiResource | undef
   return (
     byName(d, gr.resource.toLowerCase(), (r) => inGroup(r) && r.preferred) ??
     byName(d, gr.resource.toLowerCase(), inGroup) ??
+    byGroupPrefix(d, gr) ??
     byKind(d, arg)
   );
+}
+
+/**
+ * No group is the one typed: a group it begins, as apimachinery's
+ * DefaultRESTMapper (`deployments.app`, `storageclass.storage`) and client-go's
+ * shortcut expander (`hpa.autoscal`) match it; that group resource's preferred version.
+ */
+function byGroupPrefix(d: Discovery, gr: { resource: string; group: string }): ApiResource | undefined {
+  if (gr.group === '') return undefined;
+  const name = gr.resource.toLowerCase();
+  const named = (r: ApiResource) => r.resource === name || singularOf(r) === name || r.shortNames.includes(name);
+  const hit = d.resources.find((r) => r.group.startsWith(gr.group) && named(r));
+  if (!hit) return undefined;
+  return d.resources.find((r) => r.group === hit.group && r.resource === hit.resource && r.preferred) ?? hit;
+}
+
+/**
+ * client-go's shortcut expander warns when the short name it expanded also
+ * names other group resources (lower in discovery's priority order): "short
+ * name %q could also match lower priority resource %s", once per group resource
+ * (several versions of one group resource are no ambiguity). [] when `arg` did
+ * not resolve through a short name.
+ */
+export function shortNameRivals(arg: string, found: ApiResource, d: Discovery): string[] {
+  if (arg.split('.').length >= 3 && found.version === arg.split('.')[1]) return [];
+  const gr = groupResourceOf(arg);
+  const name = gr.resource.toLowerCase();
+  if (found.resource === name || singularOf(found) === name || !found.shortNames.includes(name)) return [];
+  const rivals: string[] = [];
+  for (const r of d.resources) {
+    if ((gr.group !== '' && r.group !== gr.group) || !r.shortNames.includes(name)) continue;
+    const longForm = groupResourceName(r);
+    if (longForm !== groupResourceName(found) && !rivals.includes(longForm)) rivals.push(longForm);
+  }
+  return rivals.map((lf) => `short name "${name}" could also match lower priority resource ${lf}`);
 }
 
 /** schema.ParseGroupResource: what precedes the first dot is the resource, the rest the group. */

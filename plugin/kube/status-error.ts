@@ -1,4 +1,6 @@
 import { ApiError } from '../errors.ts';
+import { goJsonMarshalIndent } from './printers/go-json.ts';
+import { goStruct } from './printers/go-struct.ts';
 
 /** What a request was about, for client-go's "(get pods x)" suffix. */
 export interface ErrorContext {
@@ -89,4 +91,39 @@ function genericResponse(code: number, method: string, serverMessage: string): {
       }
       return { reason: '', message: `the server responded with the status code ${code} but did not return more information` };
   }
+}
+
+/**
+ * kubectl's StandardErrorMessage logs a StatusError's DebugError() at -v=4 before
+ * printing it: `klog.V(4).Info("server response object: %s", []interface{}{json})`,
+ * Info's Sprint leaving the %s as it is. The Status is re-encoded as Go marshals
+ * metav1.Status (its fields in struct order, two-space indent). Only a Status the
+ * server sent: client-go's own generic errors are left out.
+ */
+export function statusDebugLine(err: unknown): string | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  const s = err.body as Record<string, unknown> | undefined;
+  if (typeof s !== 'object' || s === null || s['kind'] !== 'Status') return undefined;
+  return `server response object: %s[${goJsonMarshalIndent(statusStruct(s), '  ')}]`;
+}
+
+/** metav1.Status with Go's field order and omitempty (ListMeta is always there, as "metadata"). */
+function statusStruct(s: Record<string, unknown>): Record<string, unknown> {
+  const pick = (from: Record<string, unknown>, keys: string[]) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if (from[k] !== undefined && from[k] !== '' && from[k] !== 0 && from[k] !== null) out[k] = from[k];
+    return out;
+  };
+  const meta = pick((s['metadata'] ?? {}) as Record<string, unknown>, ['selfLink', 'resourceVersion', 'continue', 'remainingItemCount']);
+  const out: Record<string, unknown> = { ...pick(s, ['kind', 'apiVersion']), metadata: goStruct(meta), ...pick(s, ['status', 'message', 'reason']) };
+  const d = s['details'] as Record<string, unknown> | undefined;
+  if (d && typeof d === 'object') {
+    const details = pick(d, ['name', 'group', 'kind', 'uid']);
+    const causes = Array.isArray(d['causes']) ? (d['causes'] as Record<string, unknown>[]).map((c) => goStruct(pick(c, ['reason', 'message', 'field']))) : [];
+    if (causes.length > 0) details['causes'] = causes;
+    if (d['retryAfterSeconds']) details['retryAfterSeconds'] = d['retryAfterSeconds'];
+    out['details'] = goStruct(details);
+  }
+  if (s['code']) out['code'] = s['code'];
+  return goStruct(out);
 }

@@ -11,6 +11,21 @@ export function relayFlags(flags: ReadonlyMap<string, FlagValue>): Map<string, F
   return new Map([...flags].filter(([k]) => CONNECTION_FLAGS.has(k) || k === 'namespace'));
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Subcommands whose own flags have a global flag's name. cobra lets a local flag
+ * shadow a persistent one (the command's --user is a binding's subject, not the
+ * kubeconfig user), so those stay in kubectl's arguments. From kubectl 1.33's
+ * help: every command that lists a global flag's name among its own flags
+ * (config's set-* run as typed anyway: see LOCAL_VERBS in cli/route.ts).
+ */
+export const SHADOWED_FLAGS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['create clusterrolebinding', new Set(['user'])],
+  ['create rolebinding', new Set(['user'])],
+  ['set subject', new Set(['user'])],
+]);
+
 export interface SplitArgs {
   /** Connection flags, for kubectl-sock to resolve the cluster with. */
   connection: Map<string, FlagValue>;
@@ -24,7 +39,7 @@ export interface SplitArgs {
  * persistent: no subcommand may reuse their names or shorthands. Everything after
  * `--` (exec's command) is left alone.
  */
-export function splitPassthroughArgs(argv: readonly string[], globals: readonly FlagDef[]): SplitArgs {
+export function splitPassthroughArgs(argv: readonly string[], globals: readonly FlagDef[], shadowed: ReadonlySet<string> = NONE): SplitArgs {
   const byName = new Map(globals.map((d) => [d.name, d]));
   const byShort = new Map(globals.filter((d) => d.short).map((d) => [d.short as string, d]));
   const connection = new Map<string, FlagValue>();
@@ -36,7 +51,7 @@ export function splitPassthroughArgs(argv: readonly string[], globals: readonly 
       break;
     }
     const def = flagOf(arg, byName, byShort);
-    if (!def || !CONNECTION_FLAGS.has(def.name)) {
+    if (!def || !CONNECTION_FLAGS.has(def.name) || shadowed.has(def.name)) {
       forward.push(arg);
       continue;
     }

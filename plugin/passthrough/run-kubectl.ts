@@ -4,6 +4,12 @@ import { InterruptedError, SockError } from '../errors.ts';
 
 
 /**
+ * argv[0] for kubectl, whatever the binary's file is called (kubectl.1.33): kubectl names itself
+ * from it in what it records (--record's change-cause is filepath.Base(os.Args[0]) + args).
+ */
+export const KUBECTL_ARGV0 = 'kubectl';
+
+/**
  * Runs the real kubectl with the terminal attached (stdin, stdout, stderr
  * inherited, so `exec -it` and `edit` work), forwards the signal that
  * aborted ctx.signal, and returns its exit code as a shell would report it

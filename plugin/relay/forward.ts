@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { Klog } from '../klog.ts';
-import { logRequest } from '../kube/request-log.ts';
+import { logRequest, logResponse } from '../kube/request-log.ts';
 import { toConnectError } from '../transport/connect-error.ts';
 import { isReplayable } from '../transport/kept-alive.ts';
 import type { Exchange } from './access-log.ts';
@@ -137,7 +137,7 @@ class ResponseRelay implements ResponseSink {
     const { klog } = this.#fc;
     const flow = this.#flow as Flow;
     if (klog.level >= 6) {
-      klog.info(6, 'round_trippers.ts', `${this.#x.method} ${this.#url} ${status} ${STATUS_CODES[status] ?? ''} in ${Math.round(performance.now() - this.#x.started)} milliseconds`);
+      logResponse(klog, this.#x.method, this.#url, `${status} ${STATUS_CODES[status] ?? ''}`, headers, performance.now() - this.#x.started);
     }
     if (status === 401 && this.#hooks.canRefresh && this.#fc.upstream.refreshCredentials()) {
       this.#retrying = true;
@@ -201,6 +201,8 @@ class ResponseRelay implements ResponseSink {
       this.#hooks.retry();
       return;
     }
+    // A round trip with no answer: client-go's Response line with an empty status.
+    if (!this.#started) logResponse(this.#fc.klog, this.#x.method, this.#url, '', undefined, performance.now() - this.#x.started);
     failRequest(this.#fc, this.#res, this.#x, err);
   }
 }

@@ -6,6 +6,7 @@ import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } fro
 import { goLookup } from './go-lookup.ts';
 import { proxyFor } from './proxy-env.ts';
 import { errnoText } from '../kube/kubeconfig-validate.ts';
+import type { DialTrace } from './dial-trace.ts';
 
 /**
  * Response header limit: Go's http.Transport allows 10 MB; 1 MiB is ample for
@@ -39,6 +40,8 @@ export interface TransportOptions {
   proxyUrl?: string;
   env: Readonly<Record<string, string | undefined>>;
   clientCertificate?: ClientCertificate;
+  /** -v=9: told about every connection made (client-go's httptrace), for direct connections. */
+  onDial?: (t: DialTrace) => void;
 }
 
 /**
@@ -48,21 +51,33 @@ export interface TransportOptions {
 export async function openTransport(opts: TransportOptions): Promise<Transport> {
   const { default: Client } = await import('undici/lib/dispatcher/client.js');
   const { address } = opts;
-  const connect = address.tls ? await checkedTlsOptions(opts) : undefined;
+  const tlsOptions = address.tls ? await checkedTlsOptions(opts) : undefined;
   if (address.transport === 'unix') {
+    const { socketPath } = address;
+    const connect = opts.onDial ? await traced({ ...tlsOptions, socketPath }, socketPath, address, opts.onDial) : tlsOptions;
     const origin = `${address.tls ? 'https' : 'http'}://${hostHeader(address, opts.tls)}`;
-    const client = new Client(origin, { socketPath: address.socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+    const client = new Client(origin, { socketPath, connect, pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
     return { dispatcher: client, origin, basePath: '', close: () => client.destroy() };
   }
   const origin = address.url.origin;
   const { basePath } = address;
   const proxy = proxyFor(address, opts.proxyUrl, opts.env);
-  if (proxy) return proxiedTransport(Client, new URL(proxy), address, connect);
-  const client = new Client(origin, { connect: await goDialer(address, connect), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
+  if (proxy) return proxiedTransport(Client, new URL(proxy), address, tlsOptions);
+  const client = new Client(origin, { connect: await goDialer(address, tlsOptions, opts.onDial), pipelining: 1, maxHeaderSize: MAX_HEADER_SIZE });
   return { dispatcher: withGoHost(client, address), origin, basePath, close: () => client.destroy() };
 }
 
 type ClientClass = typeof import('undici/lib/dispatcher/client.js').default;
+
+/** The connector undici's Client would build from these options, timed for -v=9 (dial-trace.ts). */
+async function traced(options: Record<string, unknown>, socketPath: string | undefined, address: ServerAddress, onDial: (t: DialTrace) => void): Promise<buildConnector.connector> {
+  const [{ default: buildConnector }, { tracedConnector }, { toConnectError }] = await Promise.all([
+    import('undici/lib/core/connect.js'), import('./dial-trace.ts'), import('./connect-error.ts'),
+  ]);
+  const inner = buildConnector(options as Parameters<typeof buildConnector>[0]) as unknown as Parameters<typeof tracedConnector>[0];
+  const describe = (err: Error) => toConnectError(err, address)?.detail ?? err.message;
+  return tracedConnector(inner, socketPath, describe, onDial) as unknown as buildConnector.connector;
+}
 
 /**
  * A server reached through a proxy (proxy-url, or HTTPS_PROXY and friends), as
@@ -146,10 +161,14 @@ function hostInterceptor(host: string): Dispatcher.DispatcherComposeInterceptor 
  * Names are looked up as kubectl looks them up (go-lookup.ts); a name WHATWG
  * URL read as an IPv4 address (0xa, 127.1) is dialled as the name it is to Go.
  */
-async function goDialer(address: NetAddress, connect: Record<string, unknown> | undefined): Promise<buildConnector.BuildOptions | buildConnector.connector> {
-  if (address.host === address.url.hostname) return { ...connect, lookup: goLookup } as buildConnector.BuildOptions;
-  const { default: build } = await import('undici/lib/core/connect.js');
-  const dial = build({ ...connect, lookup: goLookup } as buildConnector.BuildOptions);
+async function goDialer(address: NetAddress, connect: Record<string, unknown> | undefined, onDial?: (t: DialTrace) => void): Promise<buildConnector.BuildOptions | buildConnector.connector> {
+  const options = { ...connect, lookup: goLookup };
+  const asWritten = address.host === address.url.hostname;
+  if (asWritten && !onDial) return options as buildConnector.BuildOptions;
+  const dial = onDial
+    ? await traced(options, undefined, address, onDial)
+    : (await import('undici/lib/core/connect.js')).default(options as buildConnector.BuildOptions);
+  if (asWritten) return dial;
   const servername = (connect?.['servername'] as string | undefined) || address.host;
   return (opts, callback) => dial({ ...opts, hostname: address.host, servername: opts.servername || servername }, callback);
 }

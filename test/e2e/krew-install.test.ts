@@ -54,7 +54,8 @@ test('kubectl sock version --client :: kubectl runs the krew-installed binary, t
   assert.is(which.stdout.trim(), join(at.root, 'bin', 'kubectl-sock'));
   for (const args of [['version', '--client'], ['version', '--client', '-o', 'json']]) {
     const viaKrew = await run('kubectl', ['sock', ...args], { env: { PATH: pluginPath, HOME: at.home } });
-    const direct = await sock(args);
+    // Its kustomize line names the kubectl that found it: the same PATH.
+    const direct = await sock(args, { env: { PATH: pluginPath } });
     assert.is(viaKrew.code, 0, viaKrew.stderr);
     assert.is(viaKrew.stdout, direct.stdout);
   }

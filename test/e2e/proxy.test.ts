@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
 import { makePki } from '../helpers/certs.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
-import { BINARY, kubectl, sock, startBackground, startKubectlProxy, type Background } from '../helpers/processes.ts';
+import { BINARY, kubectl, sock, sockClientLines, startBackground, startKubectlProxy, type Background } from '../helpers/processes.ts';
 import { call, rawExchange } from '../unit/relay/relay-harness.ts';
 
 const TOKEN = 'e2e-proxy-token';
@@ -70,7 +70,7 @@ test('proxy :: announces the socket as kubectl proxy does, once it is in place w
 
 test('proxy :: kubectl sock --server unix://PATH version goes through it', async () => {
   const r = await sock(['--server', `unix://${ourSock}`, 'version']);
-  assert.is(r.stdout, 'Client Version: v0.1.0\nServer Version: v1.32.4-fake\n', r.stderr);
+  assert.is(r.stdout, `${await sockClientLines()}Server Version: v1.32.4-fake\n`, r.stderr);
   assert.is(r.code, 0);
 });
 

@@ -70,6 +70,8 @@ export interface StartOptions {
   apiserverArgs?: string;
   /** Write an audit log of every request at level Metadata (KSOCK_CP_AUDIT=1). */
   audit?: boolean;
+  /** More environment for scripts/control-plane (e.g. KSOCK_CP_CONTROLLER_MANAGER=1, KSOCK_CP_EXTRA_TOKENS). */
+  env?: Record<string, string>;
   /** Milliseconds for `up`, a cold build included (default 60 min: 6.5 min on an idle 2-core machine, far more on a busy one; KSOCK_CP_START_TIMEOUT_MS). */
   timeoutMs?: number;
 }
@@ -98,7 +100,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
 
 function runScript(args: string[], opts: StartOptions): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? Number(process.env['KSOCK_CP_START_TIMEOUT_MS'] ?? 60 * 60_000);
-  const env = { ...process.env };
+  const env = { ...process.env, ...opts.env };
   if (opts.apiserverArgs !== undefined) env['KSOCK_CP_APISERVER_ARGS'] = opts.apiserverArgs;
   if (opts.audit) env['KSOCK_CP_AUDIT'] = '1';
   return new Promise((resolve, reject) => {

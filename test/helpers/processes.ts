@@ -61,6 +61,17 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return env;
 }
 
+/**
+ * What `kubectl sock version` prints before the server's line: its own client
+ * version, then the Kustomize Version of the real kubectl it would run
+ * (KUBECTL_SOCK_KUBECTL, else kubectl on PATH), as that kubectl reports it.
+ */
+export async function sockClientLines(env: Record<string, string | undefined> = {}): Promise<string> {
+  const r = await run(env['KUBECTL_SOCK_KUBECTL'] ?? 'kubectl', ['version', '--client'], { env });
+  const kustomize = r.stdout.split('\n').find((l) => l.startsWith('Kustomize Version: '));
+  return `Client Version: v0.1.0\n${kustomize ? `${kustomize}\n` : ''}`;
+}
+
 /** Runs a command to completion and captures its output. */
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {

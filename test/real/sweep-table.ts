@@ -76,7 +76,7 @@ export function verbRows(manifest: string, kustomization: string): SweepRow[] {
     { covers: 'options', args: ['options'] },
     {
       covers: 'help', args: ['help'], bare: true,
-      differs: { readme: '`kubectl sock help` describes kubectl-sock', check: both(0) },
+      differs: { readme: '`kubectl sock help` adds a part on kubectl-sock', check: (o, t) => both(0)(o, t) && o.stdout.includes(t.stdout.split('\n')[0] as string) && o.stdout.endsWith('Use "kubectl sock help sock" for kubectl-sock\'s own help.\n') },
     },
   ];
 }

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { seedCluster, DEPLOYMENT, SHOP, TOOLS, WIDGETS, GADGETS, CRD_GROUP } from '../helpers/seed-cluster.ts';
-import { sock } from '../helpers/processes.ts';
+import { sock, sockClientLines } from '../helpers/processes.ts';
 import { assertParity, oracle, startTransports, type Transports } from './parity.ts';
 
 let cp: ControlPlane;
@@ -36,7 +36,7 @@ test('version :: the real server version through every transport', async () => {
   assert.is(serverLine, `Server Version: ${cp.version}`);
   for (const t of via.all) {
     const r = await sock([...t.flags, 'version']);
-    assert.is(r.stdout, `Client Version: v0.1.0\n${serverLine}\n`, t.name);
+    assert.is(r.stdout, `${await sockClientLines()}${serverLine}\n`, t.name);
     assert.is(r.stderr, '', t.name);
     assert.is(r.code, 0, t.name);
   }

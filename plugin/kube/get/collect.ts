@@ -25,11 +25,13 @@ export interface CollectOptions {
   /** Flatten: a list's items become separate infos (a Table stays whole). */
   flatten: boolean;
   /**
-   * Keep only the row metadata the printers read (name, namespace,
-   * resourceVersion, labels), so a large list costs little memory while the
-   * rest of it arrives. Off when --sort-by needs whole objects.
+   * What is kept of each Table row's object once its page is in, so that a
+   * large list costs little memory while the rest of it arrives: all of it
+   * (--sort-by reads whole objects), the metadata fields the printers and the
+   * watch read (name, namespace, resourceVersion, labels), or nothing when the
+   * printer reads none (no NAMESPACE or label column).
    */
-  slimRows: boolean;
+  rowObjects: 'whole' | 'metadata' | 'none';
 }
 
 /** apierrors.IsNotFound. */
@@ -74,12 +76,16 @@ export function itemsOf(list: KubeObject & { items: KubeObject[] }): KubeObject[
   return list.items.map((item) => (item['kind'] ? item : { apiVersion, kind, ...item }));
 }
 
-/** A Table with each row's object cut down to the metadata fields the printers and the watch read. */
-function slimmed(o: KubeObject): KubeObject {
+/** A Table with each row's object cut down to the metadata fields the printers and the watch read, or dropped. */
+function slimmed(o: KubeObject, keep: 'metadata' | 'none'): KubeObject {
   if (!isTable(o)) return o;
   for (const row of o.rows ?? []) {
     const m = (row.object as { metadata?: Meta } | null | undefined)?.metadata;
     if (!m) continue;
+    if (keep === 'none') {
+      delete row.object;
+      continue;
+    }
     const { name, namespace, resourceVersion, labels, creationTimestamp } = m;
     row.object = { metadata: { name, namespace, resourceVersion, labels, creationTimestamp } };
   }
@@ -90,7 +96,7 @@ async function visitOne(client: KubeClient, v: Visit, shape: RequestShape, o: Co
   const add = async (obj: KubeObject) => {
     try {
       if (o.flatten && isList(obj)) for (const item of itemsOf(obj)) await push(item);
-      else await push(o.slimRows ? slimmed(obj) : obj);
+      else await push(o.rowObjects === 'whole' ? obj : slimmed(obj, o.rowObjects));
     } catch (err) {
       throw new ConsumerFailure(err);
     }

@@ -17,12 +17,8 @@ export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,applic
 export interface RequestShape {
   /** Ask for server-side Tables (human-readable output with --server-print). */
   table: boolean;
-  /**
-   * What each Table row carries besides its cells: kubectl's default
-   * (PartialObjectMetadata), whole objects for --sort-by, or nothing when the
-   * printer reads no row metadata (a smaller answer to decode; same output).
-   */
-  includeObject: 'Metadata' | 'Object' | 'None';
+  /** What each Table row carries besides its cells: the server's default (PartialObjectMetadata), or whole objects for --sort-by. */
+  includeObject: 'Metadata' | 'Object';
   labelSelector: string;
   fieldSelector: string;
   /** Page size; 0 disables paging. */
@@ -34,7 +30,7 @@ function listQuery(shape: RequestShape, extra: Record<string, string | undefined
   const q: Record<string, string | undefined> = {
     continue: extra['continue'],
     fieldSelector: shape.fieldSelector || undefined,
-    includeObject: shape.table && shape.includeObject !== 'Metadata' ? shape.includeObject : undefined,
+    includeObject: shape.table && shape.includeObject === 'Object' ? 'Object' : undefined,
     labelSelector: shape.labelSelector || undefined,
     limit: extra['limit'],
     resourceVersion: extra['resourceVersion'],

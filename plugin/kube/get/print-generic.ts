@@ -6,6 +6,7 @@
  * name) and only lists are asked for, items are printed as their pages arrive.
  */
 import type { Ctx } from '../../context.ts';
+import type { Klog } from '../../klog.ts';
 import type { KubeClient } from '../client.ts';
 import { collectInfos, visitInfos, type CollectOptions } from './collect.ts';
 import { listDepthError } from './list-depth.ts';
@@ -27,13 +28,23 @@ export function printerSpec(o: GetOptions, cwd: string): PrinterSpec {
   };
 }
 
+/**
+ * kubectl's TablePrinter wraps every printer while --server-print is on, except
+ * for -o yaml, json, jsonpath and custom-columns (get.go Complete turns it off
+ * for those); given anything but a Table it says so at -v=2, each time it prints.
+ */
+export function logTableFallback(klog: Klog, o: GetOptions): void {
+  if (klog.level < 2 || !o.serverPrint || o.output === 'yaml' || o.output.includes('json') || o.output.includes('custom-columns')) return;
+  klog.info(2, 'table_printer.ts', 'Unable to decode server response into a Table. Falling back to hardcoded types: attempt to decode non-Table object');
+}
+
 /** Prints the result; returns the errors to report after it. */
 export async function printGeneric(ctx: Ctx, client: KubeClient, o: GetOptions, plan: Plan): Promise<unknown[]> {
   const shape = { ...requestShape(o, false), table: false };
-  const collect: CollectOptions = { continueOnError: true, ignoreNotFound: o.ignoreNotFound, flatten: true, slimRows: false };
+  const collect: CollectOptions = { continueOnError: true, ignoreNotFound: o.ignoreNotFound, flatten: true, rowObjects: 'whole' };
   // kubectl makes its printer after the requests (a bad -o is reported after request errors); json and name cannot fail to make.
   const streamable = o.sortBy === '' && plan.visits.every((v) => v.name === undefined) && ['json', 'name'].includes(o.output.toLowerCase());
-  if (streamable) return printStreamed(ctx, client, plan, shape, collect, await newObjectPrinter(printerSpec(o, ctx.cwd)), o.ignoreNotFound);
+  if (streamable) return printStreamed(ctx, client, o, plan, shape, collect, await newObjectPrinter(printerSpec(o, ctx.cwd)));
   const { infos, errors } = await collectInfos(client, plan, shape, collect);
   // A single named object that failed is the whole answer.
   if (errors.length > 0 && plan.singleItemImplied) return errors;
@@ -55,6 +66,7 @@ export async function printGeneric(ctx: Ctx, client: KubeClient, o: GetOptions, 
       throw err;
     }
   }
+  logTableFallback(client.klog, o);
   try {
     printer.printResult(items, ctx.streams.out, plan.singleItemImplied);
   } catch (err) {
@@ -69,7 +81,7 @@ export async function printGeneric(ctx: Ctx, client: KubeClient, o: GetOptions, 
  * failed print (a name without a kind) stops the printing; the requests go
  * on, for the errors kubectl reports before it.
  */
-async function printStreamed(ctx: Ctx, client: KubeClient, plan: Plan, shape: ReturnType<typeof requestShape>, collect: CollectOptions, printer: ObjectPrinter, ignoreNotFound: boolean): Promise<unknown[]> {
+async function printStreamed(ctx: Ctx, client: KubeClient, o: GetOptions, plan: Plan, shape: ReturnType<typeof requestShape>, collect: CollectOptions, printer: ObjectPrinter): Promise<unknown[]> {
   const list = printer.listStream(ctx.streams.out);
   if (!list) throw new Error('printGeneric: this format cannot be streamed');
   let printed = 0;
@@ -83,7 +95,9 @@ async function printStreamed(ctx: Ctx, client: KubeClient, plan: Plan, shape: Re
       failure = { err };
     }
   });
+  // kubectl prints (and -v=2 logs its fallback) once the requests are done, unless there is nothing to print.
+  if (printed > 0 || failure || !o.ignoreNotFound) logTableFallback(client.klog, o);
   if (failure) return [...errors, failure.err];
-  if (printed > 0 || !ignoreNotFound) list.end();
+  if (printed > 0 || !o.ignoreNotFound) list.end();
   return errors;
 }

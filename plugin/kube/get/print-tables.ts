@@ -18,26 +18,21 @@ import { TrackingOutput } from './output.ts';
 import { isTable, type KubeObject } from './table-types.ts';
 import { TabWriter } from './tabwriter.ts';
 
-/** The request shape of a get: Tables for the table printer, whole objects in rows when sorting, no paging when sorting. */
+/**
+ * The request shape of a get: Tables for the table printer, no paging when sorting.
+ * kubectl's transformRequests asks for whole objects in the rows (includeObject=Object)
+ * only for --sort-by; otherwise it leaves includeObject to the server's default
+ * (PartialObjectMetadata), which the NAMESPACE and label columns and the watch read.
+ */
 export function requestShape(o: GetOptions, forWatch: boolean): RequestShape {
   return {
     table: o.humanReadable && o.serverPrint,
-    includeObject: rowObjects(o, forWatch),
+    includeObject: o.sortBy !== '' ? 'Object' : 'Metadata',
     labelSelector: o.labelSelector.trim(),
     fieldSelector: o.fieldSelector.trim(),
     // kubectl asks for everything at once to sort it, except when watching.
     chunkSize: o.sortBy !== '' && !forWatch ? 0 : o.chunkSize,
   };
-}
-
-/**
- * Row objects are read for --sort-by (whole objects), for NAMESPACE (-A), label
- * columns, and by the watch (resourceVersions); a plain table needs none.
- */
-function rowObjects(o: GetOptions, forWatch: boolean): RequestShape['includeObject'] {
-  if (o.sortBy !== '') return 'Object';
-  if (forWatch || o.allNamespaces || o.showLabels || o.labelColumns.length > 0) return 'Metadata';
-  return 'None';
 }
 
 /** schema.GroupKind.String(): "Pod", "Deployment.apps". */
@@ -85,7 +80,12 @@ async function ordered(infos: Info[], sortBy: string): Promise<Info[]> {
 /** Prints the tables; returns the errors to report after them (kubectl's aggregate). */
 export async function printTables(ctx: Ctx, client: KubeClient, o: GetOptions, plan: Plan): Promise<unknown[]> {
   const shape = requestShape(o, false);
-  const collect: CollectOptions = { continueOnError: true, ignoreNotFound: o.ignoreNotFound, flatten: true, slimRows: o.sortBy === '' };
+  const collect: CollectOptions = {
+    continueOnError: true,
+    ignoreNotFound: o.ignoreNotFound,
+    flatten: true,
+    rowObjects: o.sortBy !== '' ? 'whole' : o.allNamespaces || o.showLabels || o.labelColumns.length > 0 ? 'metadata' : 'none',
+  };
   const out = new TrackingOutput(ctx.streams.out);
   const tables = new Tables(ctx, o, out);
   let errors: unknown[];

@@ -12,7 +12,7 @@ import type { KubeClient } from '../client.ts';
 import { collectInfos, isNotFound, itemsOf, type Info } from './collect.ts';
 import { HumanPrinter } from './human-printer.ts';
 import type { GetOptions, Plan } from './options.ts';
-import { printerSpec } from './print-generic.ts';
+import { logTableFallback, printerSpec } from './print-generic.ts';
 import { printOptions, requestShape, sortedForPrint } from './print-tables.ts';
 import { newObjectPrinter } from './printers-adapter.ts';
 import { isList, type KubeObject } from './table-types.ts';
@@ -25,7 +25,7 @@ interface Printing {
   flush(): void;
 }
 
-async function makePrinting(ctx: Ctx, o: GetOptions, info: Info): Promise<Printing> {
+async function makePrinting(ctx: Ctx, o: GetOptions, info: Info, klog: Klog): Promise<Printing> {
   const w = new TabWriter((text) => ctx.streams.out.write(text));
   if (o.humanReadable) {
     // The watch printer shows NAMESPACE whenever -A is given, even for cluster-scoped types (as kubectl does).
@@ -40,6 +40,7 @@ async function makePrinting(ctx: Ctx, o: GetOptions, info: Info): Promise<Printi
   const printer = await newObjectPrinter(printerSpec(o, ctx.cwd));
   return {
     async print(obj, eventType) {
+      logTableFallback(klog, o);
       printer.print(obj, w, eventType);
     },
     flush: () => w.flush(),
@@ -64,13 +65,13 @@ export async function runWatch(ctx: Ctx, client: KubeClient, klog: Klog, o: GetO
   const shape = requestShape(o, true);
   let infos: Info[];
   try {
-    ({ infos } = await collectInfos(client, plan, shape, { continueOnError: false, ignoreNotFound: false, flatten: false, slimRows: o.sortBy === '' }));
+    ({ infos } = await collectInfos(client, plan, shape, { continueOnError: false, ignoreNotFound: false, flatten: false, rowObjects: o.sortBy === '' ? 'metadata' : 'whole' }));
   } catch (err) {
     if (isNotFound(err) && o.ignoreNotFound) return 0;
     throw err;
   }
   const result = resultObject(infos, plan);
-  const printing = await makePrinting(ctx, o, infos[0] as Info);
+  const printing = await makePrinting(ctx, o, infos[0] as Info, klog);
   const known = new KnownObjects();
   for (const obj of result.objects) {
     known.seed(obj);

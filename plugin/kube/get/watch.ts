@@ -215,7 +215,8 @@ async function watchOnce(w: WatchLoop, state: WatchState, now: () => number): Pr
   let delivered = false;
   const events = readWatchEvents(res.body);
   // --request-timeout: the stream is cut when the watch's time is up, as Go's client deadline cuts kubectl's.
-  const deadline = Number.isFinite(state.until) ? setTimeout(() => res.body.destroy(), Math.max(0, state.until - now())) : undefined;
+  let cut = false;
+  const deadline = Number.isFinite(state.until) ? setTimeout(() => ((cut = true), res.body.destroy()), Math.max(0, state.until - now())) : undefined;
   try {
     for await (const ev of events) {
       if (ev.undecodable) {
@@ -240,6 +241,8 @@ async function watchOnce(w: WatchLoop, state: WatchState, now: () => number): Pr
     clearTimeout(deadline);
     res.body.destroy();
   }
+  // apimachinery's StreamWatcher, when the client's timeout cut the body it was decoding.
+  if (cut) w.klog.info(5, 'watch.ts', `"Unable to decode an event from the watch stream" err="net/http: request canceled (Client.Timeout or context cancellation while reading body)"`);
   return delivered ? 'events' : 'empty';
 }
 

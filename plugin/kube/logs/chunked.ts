@@ -43,7 +43,10 @@ function parseHead(text: string): ResponseHead {
   for (const line of lines) {
     const colon = line.indexOf(':');
     if (colon <= 0) throw malformed();
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    // A repeated field is one list (RFC 9110 5.3): the apiserver sends one Warning header per warning.
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   return { status: Number(m[1]), headers };
 }

@@ -10,6 +10,7 @@ import { retrying, type RetryKind, type RetryLoop } from '../with-retry.ts';
 import type { KubeClient } from '../client.ts';
 import { apiErrorFrom, type ErrorContext } from '../status-error.ts';
 import { directGet, type DirectTarget } from './direct-reader.ts';
+import { encodeQuery } from '../request-url.ts';
 
 export interface LogsRequest {
   path: string;
@@ -68,7 +69,7 @@ export function viaKubeClient(shared: KubeClient, make: () => KubeClient): LogsC
 }
 
 function pathWithQuery(req: LogsRequest): string {
-  const qs = new URLSearchParams(req.query ?? {}).toString();
+  const qs = encodeQuery(req.query ?? {});
   return qs ? `${req.path}?${qs}` : req.path;
 }
 

@@ -33,7 +33,11 @@ const cases: [string[], Route][] = [
   [['-o', 'yaml', 'get', 'ns'], { kind: 'native' }],
   [['help', 'get'], { kind: 'native' }],
   [['options'], { kind: 'native' }],
-  [[], { kind: 'native' }],
+  [[], { kind: 'help', args: [] }],
+  [['help'], { kind: 'help', args: ['help'] }],
+  [['--help'], { kind: 'help', args: ['--help'] }],
+  [['-h'], { kind: 'help', args: ['-h'] }],
+  [['help', 'sock'], { kind: 'native' }],
   [['help', 'describe'], { kind: 'kubectl', args: ['help', 'describe'], relay: false }],
   [['config', 'view'], { kind: 'kubectl', args: ['config', 'view'], relay: false }],
   [['--context', 'c', 'config', 'use-context', 'x'], { kind: 'kubectl', args: ['--context', 'c', 'config', 'use-context', 'x'], relay: false }],
@@ -54,6 +58,14 @@ for (const [argv, want] of cases) {
     assert.equal(routeOf(argv), want);
   });
 }
+
+test('route :: with kuberc preferences in effect, native and unknown verbs (aliases) go through the relay; local verbs stay local', () => {
+  const withKuberc = (argv: string[]) => route({ argv, globals, natives, path: '/nonexistent-bin', kuberc: true });
+  assert.equal(withKuberc(['get', 'pods']), { kind: 'kubectl', args: ['get', 'pods'], relay: true });
+  assert.equal(withKuberc(['getn', '--kuberc=/k', 'x']), { kind: 'kubectl', args: ['getn', '--kuberc=/k', 'x'], relay: true });
+  assert.equal(withKuberc(['config', 'view']), { kind: 'kubectl', args: ['config', 'view'], relay: false });
+  assert.equal(routeOf(['get', 'pods']), { kind: 'native' });
+});
 
 test('route :: an unknown verb with a kubectl-<verb> plugin on PATH goes through the relay (the plugin may want the server)', () => {
   const bin = tempDir('ksock-route-');

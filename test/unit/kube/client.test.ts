@@ -67,7 +67,7 @@ for (const v of [0, 6]) {
     assert.is(sent[0]?.headers['host'], 'localhost');
     // The direct reader closes after one answer; undici keeps its connection, and logs at -v=6.
     assert.is(sent[0]?.headers['connection'], v === 0 ? 'close' : 'keep-alive');
-    assert.is(log.text().includes('GET unix://'), v >= 6);
+    assert.is(log.text().includes('"Response" verb="GET" url="unix://'), v >= 6);
   });
 }
 

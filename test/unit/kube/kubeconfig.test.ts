@@ -85,6 +85,21 @@ test('parseKubeconfigFile :: YAML 1.1 booleans are type errors where strings are
   }
 });
 
+test('parseKubeconfigFile :: only v1 Config decodes (an empty apiVersion or kind defaults to it), as clientcmd\'s scheme', async () => {
+  const scheme = 'in scheme "k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50"';
+  for (const [head, want] of [
+    ['apiVersion: v-1\nkind: Config\n', `no kind "Config" is registered for version "v-1" ${scheme}`],
+    ['apiVersion: v-1\n', `no kind "Config" is registered for version "v-1" ${scheme}`],
+    ['kind: Foo\n', `no kind "Foo" is registered for version "v1" ${scheme}`],
+    ['apiVersion: v1beta1\nkind: Config\n', `no kind "Config" is registered for version "v1beta1" ${scheme}`],
+  ] as const) {
+    assert.is(await parseFailure(`${head}current-context: c\n`), `error loading config file "/x/config": ${want}`);
+  }
+  for (const head of ['', 'apiVersion: v1\n', 'kind: Config\n', 'apiVersion: v1\nkind: Config\n']) {
+    assert.is((await parse(`${head}current-context: c\n`)).currentContext, 'c');
+  }
+});
+
 test('parseKubeconfigFile :: an empty file is an empty config', async () => {
   const f = await parse('');
   assert.equal(mergeKubeconfigs([f]).clusters.size, 0);

@@ -60,7 +60,7 @@ function simulate(answer: (n: number) => { status: number; body: string }, laten
   const loop: WatchLoop = {
     client,
     visit: { resource: POD, namespace: 'default' },
-    shape: { table: false, includeObject: 'None', labelSelector: '', fieldSelector: '', chunkSize: 0 },
+    shape: { table: false, includeObject: 'Metadata', labelSelector: '', fieldSelector: '', chunkSize: 0 },
     klog: newKlog(0, new Capture(), () => new Date(0), 1),
     signal: abort.signal,
     sink: { event: async () => undefined },
