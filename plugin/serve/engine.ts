@@ -97,6 +97,11 @@ export class ServeEngine {
       }
     };
     await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, queue.length) }, worker));
+    // Sockets are made several at a time; what is reported (and logged) follows the file's order.
+    const order = new Map(wanted.map((w, i) => [w.spec.path, i]));
+    const byOrder = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
+    result.added.sort(byOrder);
+    result.failed.sort((a, b) => byOrder(a.want.spec.path, b.want.spec.path));
     return result;
   }
 
