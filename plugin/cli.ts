@@ -112,7 +112,7 @@ async function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: Pars
   }
   // kubectl's PersistentPostRunE: after a command that succeeded, server warnings fail it.
   if (code === 0 && parsed.values.get('warnings-as-errors') === true) {
-    const { warningCount } = await import('./kube/warnings.ts');
+    const { warningCount } = await import('./kube/rest/warnings.ts');
     const n = warningCount(ctx);
     if (n > 0) throw new SockError('E_WARNINGS', `${n} warning${n === 1 ? '' : 's'} received`);
   }
@@ -122,7 +122,7 @@ async function invoke(ctx: Ctx, spec: CommandSpec, args: string[], options: Pars
 /** kubectl's StandardErrorMessage: at -v=4, a server's Status error as it came (status-error.ts statusDebugLine). */
 async function logErrorDebug(ctx: Ctx, err: unknown, v: unknown): Promise<void> {
   if (typeof v !== 'number' || v < 4 || !(err instanceof ApiError)) return;
-  const [{ statusDebugLine }, { newKlog }] = await Promise.all([import('./kube/status-error.ts'), import('./klog.ts')]);
+  const [{ statusDebugLine }, { newKlog }] = await Promise.all([import('./kube/rest/status-error.ts'), import('./klog.ts')]);
   const line = statusDebugLine(err);
   if (line) newKlog(v, ctx.streams.errOut, () => ctx.now(), ctx.pid).info(4, 'helpers.ts', line);
 }

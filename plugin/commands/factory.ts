@@ -1,9 +1,10 @@
 import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import { flagBool, flagInt, flagList, flagString } from '../cli/command.ts';
-import type { KubeFlags, RestConfig } from '../kube/client-config.ts';
-import type { KubeClient } from '../kube/client.ts';
-import type { ApiResource, Discovery } from '../kube/discovery.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
+import type { KubeFlags } from '../kube/clientcmd/kubeconfig-types.ts';
+import type { KubeClient } from '../kube/rest/client.ts';
+import type { ApiResource, Discovery } from '../kube/discovery/discovery.ts';
 import type { LogsClient } from '../kube/logs/logs-client.ts';
 import { newKlog, type Klog } from '../klog.ts';
 import { ApiError, ConnectError } from '../errors.ts';
@@ -54,7 +55,7 @@ export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {})
   let client: Promise<KubeClient> | undefined;
   let discovery: Promise<Discovery & { fromCache: boolean }> | undefined;
   const restConfig = () => {
-    config ??= import('../kube/client-config.ts').then(async (m) => {
+    config ??= import('../kube/clientcmd/client-config.ts').then(async (m) => {
       const c = await m.resolveClientConfig({ flags: kubeFlags, env: ctx.env, home: ctx.home, cwd: ctx.cwd, namespaceFirst: opts.namespaceFirst });
       klog.info(6, 'loader.ts', `Config loaded from ${describeSource(kubeFlags, ctx)}`);
       if (flagBool(inv, 'match-server-version')) await matchServerVersion(ctx, c, klog);
@@ -63,16 +64,16 @@ export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {})
     return config;
   };
   const getClient = () => {
-    client ??= Promise.all([restConfig(), import('../kube/client.ts')]).then(([c, m]) => new m.KubeClient(ctx, c, klog));
+    client ??= Promise.all([restConfig(), import('../kube/rest/client.ts')]).then(([c, m]) => new m.KubeClient(ctx, c, klog));
     return client;
   };
   const cacheDir = flagString(inv, 'cache-dir') || ctx.env['KUBECACHEDIR'] || `${ctx.home}/.kube/cache`;
   const discover = async (fresh: boolean) => {
-    const [c, m] = await Promise.all([getClient(), import('../kube/discovery.ts')]);
+    const [c, m] = await Promise.all([getClient(), import('../kube/discovery/discovery.ts')]);
     try {
       return await m.discover({ client: c, cacheDir, now: () => ctx.now(), fresh });
     } catch (err) {
-      if (!fresh && opts.discoveryAttempts) (await import('../kube/discovery-errors.ts')).logDiscoveryFailure(klog, c.config.address, err, opts.discoveryAttempts);
+      if (!fresh && opts.discoveryAttempts) (await import('../kube/discovery/discovery-errors.ts')).logDiscoveryFailure(klog, c.config.address, err, opts.discoveryAttempts);
       throw err;
     }
   };
@@ -86,7 +87,7 @@ export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {})
       return discovery;
     },
     async resourceType(name) {
-      const { findResourceType, resolveResourceType, shortNameRivals } = await import('../kube/rest-mapper.ts');
+      const { findResourceType, resolveResourceType, shortNameRivals } = await import('../kube/discovery/rest-mapper.ts');
       let d: Discovery = await this.discovery();
       let found = findResourceType(name, d);
       if (!found && (d as { fromCache?: boolean }).fromCache) {
@@ -100,7 +101,7 @@ export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {})
     },
     async asDiscoveryFailure(err) {
       if (!opts.discoveryAttempts || !(err instanceof ConnectError || (err instanceof ApiError && err.status === 401))) return err;
-      const [config, d, m] = await Promise.all([restConfig(), import('../kube/discovery.ts'), import('../kube/discovery-errors.ts')]);
+      const [config, d, m] = await Promise.all([restConfig(), import('../kube/discovery/discovery.ts'), import('../kube/discovery/discovery-errors.ts')]);
       if (d.discoveryCached(cacheDir, config.address, ctx.now())) return err;
       return m.asColdDiscoveryFailure(klog, config.address, err, opts.discoveryAttempts);
     },
@@ -113,7 +114,7 @@ export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {})
 /** --match-server-version: checked once, when the configuration is first asked for (kubectl's MatchVersionFlags). */
 async function matchServerVersion(ctx: Ctx, config: RestConfig, klog: Klog): Promise<void> {
   const [{ KubeClient }, m, { clientVersionInfo }] = await Promise.all([
-    import('../kube/client.ts'), import('../kube/server-version.ts'), import('./version.ts'),
+    import('../kube/rest/client.ts'), import('../kube/discovery/server-version.ts'), import('./version.ts'),
   ]);
   const client = new KubeClient(ctx, config, klog);
   try {
@@ -166,6 +167,6 @@ export async function logsClient(ctx: Ctx, f: Factory): Promise<LogsClient> {
   const config = await f.restConfig();
   const direct = directTarget(config, ctx.env, f.klog.level);
   if (direct) return viaDirectReader(direct, ctx.signal, f.klog);
-  const { KubeClient } = await import('../kube/client.ts');
+  const { KubeClient } = await import('../kube/rest/client.ts');
   return viaKubeClient(await f.client(), () => new KubeClient(ctx, config, f.klog));
 }

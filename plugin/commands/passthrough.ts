@@ -6,7 +6,7 @@ import { SHADOWED_FLAGS, splitPassthroughArgs } from '../passthrough/args.ts';
 import { parseFlags } from '../cli/flags.ts';
 import { KUBECTL_ARGV0 } from '../passthrough/run-kubectl.ts';
 import { newFactory, type Factory } from './factory.ts';
-import type { RestConfig } from '../kube/client-config.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
 
 /** What `kubectl sock VERB …` resolved to before running kubectl. */
 export interface PassthroughOptions {

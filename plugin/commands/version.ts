@@ -96,7 +96,7 @@ async function kustomizeVersion(ctx: Ctx): Promise<string | undefined> {
 async function fetchServerVersion(f: Factory): Promise<Info> {
   const client = await f.client();
   // The discovery client's default timeout, as kubectl sends it.
-  const { fetchVersionInfo, VERSION_INFO_FIELDS } = await import('../kube/server-version.ts');
+  const { fetchVersionInfo, VERSION_INFO_FIELDS } = await import('../kube/discovery/server-version.ts');
   const raw = await fetchVersionInfo(client);
   const info: Info = {};
   for (const k of VERSION_INFO_FIELDS) {

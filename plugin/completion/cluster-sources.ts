@@ -5,7 +5,7 @@ import type { Ctx } from '../context.ts';
 import type { Invocation } from '../cli/command.ts';
 import type { FlagValue } from '../cli/flags.ts';
 import { logsClient, newFactory, type Factory } from '../commands/factory.ts';
-import type { ApiResource } from '../kube/discovery.ts';
+import type { ApiResource } from '../kube/discovery/discovery.ts';
 import type { LogsClient } from '../kube/logs/logs-client.ts';
 import type { CompletionSources } from './model.ts';
 
@@ -60,7 +60,7 @@ export function clusterSources(ctx: Ctx, flags: ReadonlyMap<string, FlagValue>):
  * get with a go-template): the current namespace, every page, types in the order given.
  */
 async function listNames(f: Factory, getClient: () => Promise<LogsClient>, typeArg: string): Promise<string[]> {
-  const [{ collectionPath, expandCategory }, config] = await Promise.all([import('../kube/rest-mapper.ts'), f.restConfig()]);
+  const [{ collectionPath, expandCategory }, config] = await Promise.all([import('../kube/discovery/rest-mapper.ts'), f.restConfig()]);
   const out: string[] = [];
   for (const t of typeArg.split(',')) {
     if (t === '') continue;
@@ -120,7 +120,7 @@ async function containerNames(f: Factory, getClient: () => Promise<LogsClient>, 
 
 /** Context, cluster or user names of the kubeconfig the line selects (--kubeconfig, else KUBECONFIG, else ~/.kube/config), sorted. */
 async function kubeconfigNames(ctx: Ctx, flags: ReadonlyMap<string, FlagValue>, kind: 'contexts' | 'clusters' | 'users'): Promise<string[]> {
-  const { loadKubeconfig } = await import('../kube/kubeconfig.ts');
+  const { loadKubeconfig } = await import('../kube/clientcmd/kubeconfig.ts');
   const explicit = flags.get('kubeconfig');
   const merged = await loadKubeconfig({ explicitPath: typeof explicit === 'string' && explicit ? explicit : undefined, env: ctx.env, home: ctx.home, cwd: ctx.cwd });
   return [...merged[kind].keys()].sort();

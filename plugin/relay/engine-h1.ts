@@ -8,7 +8,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { TlsConfig } from '../kube/client-config.ts';
+import type { TlsConfig } from '../kube/clientcmd/client-config.ts';
 import { bodyDecoder, type BodyDecoder } from '../kube/logs/chunked.ts';
 import type { ServerAddress } from '../transport/address.ts';
 import { hostHeader } from '../transport/dispatcher.ts';

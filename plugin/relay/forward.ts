@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { Klog } from '../klog.ts';
-import { logRequest, logResponse } from '../kube/request-log.ts';
+import { logRequest, logResponse } from '../kube/rest/request-log.ts';
 import { toConnectError } from '../transport/connect-error.ts';
 import { isReplayable } from '../transport/kept-alive.ts';
 import type { Exchange } from './access-log.ts';

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Ctx } from '../context.ts';
 import type { Klog } from '../klog.ts';
-import { Authenticator } from '../kube/auth.ts';
-import type { RestConfig } from '../kube/client-config.ts';
+import { Authenticator } from '../kube/clientcmd/auth.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
 import { checkedTlsOptions, openTransport, type Transport } from '../transport/dispatcher.ts';
 import { proxyFor } from '../transport/proxy-env.ts';
 import type { ReadyRequest } from './engine.ts';

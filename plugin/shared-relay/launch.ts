@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import type { Ctx } from '../context.ts';
 import { InterruptedError, SockError } from '../errors.ts';
-import type { RestConfig } from '../kube/client-config.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
 import { BUILD } from './build.ts';
 import { askRelay, expiring, type ControlReply, type ControlRequest } from './control.ts';
 import { CONTROL_SOCKET, START_LOCK, type RelayInfo } from './relay-files.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Ctx } from '../context.ts';
-import type { RestConfig } from '../kube/client-config.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
 import { newKlog } from '../klog.ts';
 import { selfSignedCertificate } from '../passthrough/self-signed.ts';
 import { noAccessLog } from '../relay/access-log.ts';

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { FlagValue } from '../cli/flags.ts';
 import type { Ctx } from '../context.ts';
-import { kubeconfigPaths } from '../kube/kubeconfig.ts';
+import { kubeconfigPaths } from '../kube/clientcmd/kubeconfig.ts';
 
 /**
  * The relays recent runs used, by what decided them: so a run whose inputs

@@ -1,6 +1,6 @@
 import { basename, delimiter, dirname, resolve } from 'node:path';
 import type { Ctx } from '../context.ts';
-import type { KubeFlags } from '../kube/client-config.ts';
+import type { KubeFlags } from '../kube/clientcmd/kubeconfig-types.ts';
 import { stateRoot } from './state-dir.ts';
 
 /** Flags that point a kubeconfig's context at another server or identity. */

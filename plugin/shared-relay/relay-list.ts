@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Ctx } from '../context.ts';
-import type { KubeFlags, RestConfig } from '../kube/client-config.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
+import type { KubeFlags } from '../kube/clientcmd/kubeconfig-types.ts';
 import { humanDuration } from '../kube/get/human-duration.ts';
 import { TabWriter } from '../kube/get/tabwriter.ts';
 import { askRelay } from './control.ts';

@@ -1,4 +1,4 @@
-import type { RestConfig } from '../kube/client-config.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
 import type { AdmissionRules } from '../relay/admission.ts';
 
 /**

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Ctx } from '../context.ts';
 import { SockError } from '../errors.ts';
-import type { RestConfig } from '../kube/client-config.ts';
+import type { RestConfig } from '../kube/clientcmd/client-config.ts';
 import { selfSignedCertificate } from '../passthrough/self-signed.ts';
 import type { DaemonInput } from './daemon.ts';
 import {

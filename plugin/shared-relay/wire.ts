@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { RestConfig, TlsConfig, Credentials } from '../kube/client-config.ts';
+import type { RestConfig, TlsConfig, Credentials } from '../kube/clientcmd/client-config.ts';
 
 /**
  * A RestConfig as JSON, for the pipe that hands it to the relay process (never

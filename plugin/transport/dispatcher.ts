@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { buildConnector, Dispatcher } from 'undici';
 import { ConfigError } from '../errors.ts';
-import type { TlsConfig } from '../kube/client-config.ts';
+import type { TlsConfig } from '../kube/clientcmd/client-config.ts';
 import { DEFAULT_UNIX_TLS_SERVER_NAME, type NetAddress, type ServerAddress } from './address.ts';
 import { goLookup } from './go-lookup.ts';
 import { proxyFor } from './proxy-env.ts';
-import { errnoText } from '../kube/kubeconfig-validate.ts';
+import { errnoText } from '../kube/clientcmd/kubeconfig-validate.ts';
 import type { DialTrace } from './dial-trace.ts';
 
 /**

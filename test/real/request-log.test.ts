@@ -1,4 +1,4 @@
-// -v=5…9 request lines (plugin/kube/request-log.ts) beside kubectl 1.33's, on
+// -v=5…9 request lines (plugin/kube/rest/request-log.ts) beside kubectl 1.33's, on
 // the real API server: both clients over TLS to the same URL with the same
 // kubeconfig and a warm discovery cache each, so the lines differ only where
 // they must (klog's header: time, pid, source file; the milliseconds; the

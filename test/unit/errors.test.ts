@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApiError, ConfigError, ConnectError, ExitError, formatError, UsageError } from '../../plugin/errors.ts';
-import { apiErrorFrom } from '../../plugin/kube/status-error.ts';
+import { apiErrorFrom } from '../../plugin/kube/rest/status-error.ts';
 
 const cases: [string, unknown, string, number][] = [
   ['usage error with command', new UsageError('unknown flag: --x', 'kubectl sock get', true), "error: unknown flag: --x\nSee 'kubectl sock get --help' for usage.", 1],

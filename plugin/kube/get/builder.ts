@@ -6,7 +6,7 @@
  * combination it refuses, in kubectl's order.
  */
 import { SockError } from '../../errors.ts';
-import type { ApiResource, Discovery } from '../discovery.ts';
+import type { ApiResource, Discovery } from '../discovery/discovery.ts';
 import type { Plan, Visit } from './options.ts';
 
 /** What the builder needs from the command's Factory. */
@@ -63,7 +63,7 @@ function splitTypeName(s: string): Tuple {
 
 /** ReplaceAliases: each comma part that is a category becomes its resources. */
 async function replaceAliases(arg: string, deps: BuilderDeps): Promise<string> {
-  const { expandCategory } = await import('../rest-mapper.ts');
+  const { expandCategory } = await import('../discovery/rest-mapper.ts');
   const d = await deps.discovery();
   return arg
     .split(',')

@@ -5,8 +5,8 @@
  * NotFound dropped under --ignore-not-found.
  */
 import { ApiError, SockError } from '../../errors.ts';
-import type { KubeClient } from '../client.ts';
-import type { ApiResource } from '../discovery.ts';
+import type { KubeClient } from '../rest/client.ts';
+import type { ApiResource } from '../discovery/discovery.ts';
 import { getObject, listPages, type RequestShape } from './fetch.ts';
 import type { Plan, Visit } from './options.ts';
 import { isList, isTable, type KubeObject, type Meta } from './table-types.ts';

@@ -5,8 +5,8 @@
  * printing (kubectl get.go transformRequests).
  */
 import { JsonSyntaxError } from '../../errors.ts';
-import type { KubeClient, KubeRequest } from '../client.ts';
-import { collectionPath, groupResourceName } from '../rest-mapper.ts';
+import type { KubeClient, KubeRequest } from '../rest/client.ts';
+import { collectionPath, groupResourceName } from '../discovery/rest-mapper.ts';
 import type { Visit } from './options.ts';
 import type { KubeObject } from './table-types.ts';
 

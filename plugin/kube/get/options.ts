@@ -1,5 +1,5 @@
 /** The resolved options of `kubectl sock get` (kubectl's GetOptions) and the seams run() uses. */
-import type { ApiResource } from '../discovery.ts';
+import type { ApiResource } from '../discovery/discovery.ts';
 
 /** Everything run() needs, resolved from flags and the kubeconfig by complete(). */
 export interface GetOptions {

@@ -7,7 +7,7 @@
  */
 import type { Ctx } from '../../context.ts';
 import type { Klog } from '../../klog.ts';
-import type { KubeClient } from '../client.ts';
+import type { KubeClient } from '../rest/client.ts';
 import { collectInfos, visitInfos, type CollectOptions } from './collect.ts';
 import { listDepthError } from './list-depth.ts';
 import type { GetOptions, Plan } from './options.ts';

@@ -8,8 +8,8 @@
  */
 import { SockError } from '../../errors.ts';
 import type { Ctx } from '../../context.ts';
-import type { KubeClient } from '../client.ts';
-import type { ApiResource } from '../discovery.ts';
+import type { KubeClient } from '../rest/client.ts';
+import type { ApiResource } from '../discovery/discovery.ts';
 import { collectInfos, visitInfos, type CollectOptions, type Info } from './collect.ts';
 import type { RequestShape } from './fetch.ts';
 import { HumanPrinter } from './human-printer.ts';

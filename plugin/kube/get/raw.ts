@@ -6,7 +6,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import type { Ctx } from '../../context.ts';
-import type { KubeClient } from '../client.ts';
+import type { KubeClient } from '../rest/client.ts';
 
 /** The path and query to send: RESTClient.RequestURI keeps only those of an absolute URI. */
 function pathAndQuery(raw: string): { path: string; query: Record<string, string> } {

@@ -8,7 +8,7 @@ import { InterruptedError, SockError } from '../../errors.ts';
 import { enterInterruptHandler } from '../../cli/interrupt.ts';
 import type { Ctx } from '../../context.ts';
 import type { Klog } from '../../klog.ts';
-import type { KubeClient } from '../client.ts';
+import type { KubeClient } from '../rest/client.ts';
 import { collectInfos, isNotFound, itemsOf, type Info } from './collect.ts';
 import { HumanPrinter } from './human-printer.ts';
 import type { GetOptions, Plan } from './options.ts';

@@ -11,7 +11,7 @@
  */
 import { ApiError, SockError } from '../../errors.ts';
 import type { Klog } from '../../klog.ts';
-import type { KubeClient } from '../client.ts';
+import type { KubeClient } from '../rest/client.ts';
 import { getObject, listPages, watchRequest, type RequestShape } from './fetch.ts';
 import type { Visit } from './options.ts';
 import { isList, isTable, objectMeta, type KubeObject, type TableRow } from './table-types.ts';

@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { ConnectError } from '../../errors.ts';
-import type { RestConfig } from '../client-config.ts';
+import type { RestConfig } from '../clientcmd/client-config.ts';
 import type { ServerAddress } from '../../transport/address.ts';
 import { toConnectError } from '../../transport/connect-error.ts';
 import { goLookup } from '../../transport/go-lookup.ts';

@@ -6,11 +6,11 @@ import type { Writable } from 'node:stream';
 import { ConnectError, SockError } from '../../errors.ts';
 import type { Klog } from '../../klog.ts';
 import { KeptAlive } from '../../transport/kept-alive.ts';
-import { retrying, type RetryKind, type RetryLoop } from '../with-retry.ts';
-import type { KubeClient } from '../client.ts';
-import { apiErrorFrom, type ErrorContext } from '../status-error.ts';
+import { retrying, type RetryKind, type RetryLoop } from '../rest/with-retry.ts';
+import type { KubeClient } from '../rest/client.ts';
+import { apiErrorFrom, type ErrorContext } from '../rest/status-error.ts';
 import { directGet, type DirectTarget } from './direct-reader.ts';
-import { encodeQuery } from '../request-url.ts';
+import { encodeQuery } from '../rest/request-url.ts';
 
 export interface LogsRequest {
   path: string;

@@ -3,8 +3,8 @@
 // controller-to-pods step (polymorphichelpers logsforobject.go, helpers.go).
 import { ApiError, SockError } from '../../errors.ts';
 import type { LogsClient } from './logs-client.ts';
-import type { ApiResource } from '../discovery.ts';
-import { collectionPath } from '../rest-mapper.ts';
+import type { ApiResource } from '../discovery/discovery.ts';
+import { collectionPath } from '../discovery/rest-mapper.ts';
 import { byLogging, type Pod } from './pods.ts';
 import { selectorForObject, type WorkloadObject } from './selectors.ts';
 import { waitForPod } from './wait-for-pod.ts';

@@ -1,7 +1,7 @@
 // `logs` end to end, minus the flags: look up what was named (kubectl's
 // Complete builder step), then pods → containers → streams (RunLogs).
 import type { Writable } from 'node:stream';
-import type { ApiResource } from '../discovery.ts';
+import type { ApiResource } from '../discovery/discovery.ts';
 import type { LogsClient } from './logs-client.ts';
 import { runStreams, type EngineResult } from './engine.ts';
 import type { LogsOptions } from './options.ts';

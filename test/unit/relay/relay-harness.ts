@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { resolveClientConfig } from '../../../plugin/kube/client-config.ts';
+import { resolveClientConfig } from '../../../plugin/kube/clientcmd/client-config.ts';
 import { newKlog } from '../../../plugin/klog.ts';
 import { compileFilter, DEFAULT_ACCEPT_HOSTS, DEFAULT_ACCEPT_PATHS, DEFAULT_REJECT_METHODS, DEFAULT_REJECT_PATHS } from '../../../plugin/relay/filters.ts';
 import { startRelay, type Relay, type RelayOptions } from '../../../plugin/relay/server.ts';

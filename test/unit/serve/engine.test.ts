@@ -8,7 +8,7 @@ import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { resolveClientConfig } from '../../../plugin/kube/client-config.ts';
+import { resolveClientConfig } from '../../../plugin/kube/clientcmd/client-config.ts';
 import { newKlog } from '../../../plugin/klog.ts';
 import type { AccessRecord } from '../../../plugin/relay/access-log.ts';
 import { Upstream } from '../../../plugin/relay/upstream.ts';

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveClientConfig } from '../../../plugin/kube/client-config.ts';
+import { resolveClientConfig } from '../../../plugin/kube/clientcmd/client-config.ts';
 import { runWithRelay } from '../../../plugin/passthrough/run-with-relay.ts';
 import { startFakeApiServer } from '../../helpers/fake-apiserver.ts';
 import { tempDir } from '../../helpers/kubeconfig-builder.ts';

@@ -1,7 +1,7 @@
 // The config handed to the relay process, and what makes two runs' relays the same.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RestConfig } from '../../../plugin/kube/client-config.ts';
+import type { RestConfig } from '../../../plugin/kube/clientcmd/client-config.ts';
 import { resolveServerAddress } from '../../../plugin/transport/address.ts';
 import { decodeConfig, encodeConfig, identityText } from '../../../plugin/shared-relay/wire.ts';
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildPlan, type BuildInput, type BuilderDeps } from '../../../../plugin/kube/get/builder.ts';
-import type { ApiResource, Discovery } from '../../../../plugin/kube/discovery.ts';
-import { resolveResourceType } from '../../../../plugin/kube/rest-mapper.ts';
+import type { ApiResource, Discovery } from '../../../../plugin/kube/discovery/discovery.ts';
+import { resolveResourceType } from '../../../../plugin/kube/discovery/rest-mapper.ts';
 
 const r = (group: string, resource: string, kind: string, namespaced: boolean, shortNames: string[] = [], categories: string[] = []): ApiResource => ({
   group, version: 'v1', resource, singular: kind.toLowerCase(), kind, namespaced, shortNames, categories, verbs: ['get', 'list', 'watch'], preferred: true,

@@ -5,8 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Readable } from 'node:stream';
-import type { KubeClient, KubeRequest, KubeResponse } from '../../../../plugin/kube/client.ts';
-import type { ApiResource } from '../../../../plugin/kube/discovery.ts';
+import type { KubeClient, KubeRequest, KubeResponse } from '../../../../plugin/kube/rest/client.ts';
+import type { ApiResource } from '../../../../plugin/kube/discovery/discovery.ts';
 import { ReflectorBackoff } from '../../../../plugin/kube/get/watch-backoff.ts';
 import { KnownObjects, runWatchLoop, type WatchLoop } from '../../../../plugin/kube/get/watch.ts';
 import { newKlog } from '../../../../plugin/klog.ts';

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import type { RestConfig } from '../../../../plugin/kube/client-config.ts';
+import type { RestConfig } from '../../../../plugin/kube/clientcmd/client-config.ts';
 import { resolveServerAddress } from '../../../../plugin/transport/address.ts';
 import { ApiError, formatError } from '../../../../plugin/errors.ts';
-import type { ApiResource } from '../../../../plugin/kube/discovery.ts';
+import type { ApiResource } from '../../../../plugin/kube/discovery/discovery.ts';
 import { directTarget } from '../../../../plugin/kube/logs/direct-reader.ts';
 import { viaDirectReader, type LogsClient } from '../../../../plugin/kube/logs/logs-client.ts';
 import { lookupSource, podsOf, splitResourceArg, type LogSource } from '../../../../plugin/kube/logs/resolve.ts';
