@@ -2,7 +2,7 @@
 // started in the background, waiting for its lines, and clients run as another
 // local user (setpriv), as the owners of the sockets would run them.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { tempDir } from './kubeconfig-builder.ts';
@@ -79,7 +79,11 @@ export function runAs(uid: number, args: readonly string[], opts: RunOptions = {
   mkdirSync(join(home, '.kube'), { recursive: true });
   chmodSync(home, 0o777);
   chmodSync(join(home, '.kube'), 0o777);
-  return run('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', BINARY, ...args], { ...opts, env: { HOME: home, ...opts.env } });
+  // The user's own runtime folder (0700, theirs), as a login session has: a passed-through verb starts that user's shared relay there.
+  const runtime = tempDir(`ksock-run-${uid}-`);
+  chownSync(runtime, uid, uid);
+  chmodSync(runtime, 0o700);
+  return run('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', BINARY, ...args], { ...opts, env: { HOME: home, XDG_RUNTIME_DIR: runtime, ...opts.env } });
 }
 
 /** A revocation-probe.ts process holding a watch on each socket; revoke() revokes and resolves with the time until the last closed. */

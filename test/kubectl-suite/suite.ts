@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CONTROL_PLANE_SCRIPT, startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 import { BINARY, KUBECTL, ROOT, startBackground, type Background } from '../helpers/processes.ts';
 
@@ -158,7 +158,8 @@ export async function runSuite(opts: RunOptions): Promise<FunctionResult[]> {
     };
     const poll = setInterval(report, 1000);
     try {
-      await runDriver(work, [work, opts.outDir], opts.module, env, join(opts.outDir, `${opts.mode}-driver.log`));
+      // The binary under test may live under /tmp too (a clone in a temporary folder): its folder is bound back as well.
+      await runDriver(work, [work, opts.outDir, dirname(BINARY)], opts.module, env, join(opts.outDir, `${opts.mode}-driver.log`));
     } finally {
       clearInterval(poll);
     }
