@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pai
 import { ConfigError } from '../errors.ts';
 import {
   DEFAULT_SOCKET_MODE, SERVE_DEFAULT_FILTERS, checkAccount, checkBool, checkDuration, checkFilter, checkIdentityName, checkMode, checkPath,
-  checkString, checkTime, isNumericAccount, type SocketSpec,
+  checkMaxConnections, checkString, checkTime, isNumericAccount, type SocketSpec,
 } from './spec.ts';
 
 /**
@@ -36,7 +36,7 @@ export interface ServeConfig {
 
 const TOP_FIELDS = ['apiVersion', 'kind', 'sockets'];
 const SOCKET_FIELDS = [
-  'path', 'owner', 'group', 'mode', 'as', 'asGroups', 'asUid', 'readOnly', 'expireAfter', 'expiresAt', 'acceptPaths', 'rejectPaths', 'rejectMethods',
+  'path', 'owner', 'group', 'mode', 'as', 'asGroups', 'asUid', 'readOnly', 'expireAfter', 'expiresAt', 'acceptPaths', 'rejectPaths', 'rejectMethods', 'maxConnections',
 ];
 
 /** Parses and validates the config file's text (or, with kind ServeGrants, the grants file's). */
@@ -138,6 +138,7 @@ function socketOf(map: YAMLMap, prefix: string, fail: Fail): SocketSpec {
     if (!Array.isArray(v)) throw new Error('want a list of group names');
     return v.map(checkIdentityName);
   }) ?? [];
+  const maxConnections = read('maxConnections', checkMaxConnections);
   const expireAfterMs = read('expireAfter', (v) => checkDuration(checkString(v)));
   const expiresAt = read('expiresAt', (v) => checkTime(checkString(v)));
   if (expireAfterMs !== undefined && expiresAt !== undefined) {
@@ -153,6 +154,7 @@ function socketOf(map: YAMLMap, prefix: string, fail: Fail): SocketSpec {
     acceptPaths: read('acceptPaths', (v) => checkFilter(v, 'accept-paths')) ?? SERVE_DEFAULT_FILTERS.acceptPaths,
     rejectPaths: read('rejectPaths', (v) => checkFilter(v, 'reject-paths')) ?? SERVE_DEFAULT_FILTERS.rejectPaths,
     rejectMethods: read('rejectMethods', (v) => checkFilter(v, 'reject-methods')) ?? SERVE_DEFAULT_FILTERS.rejectMethods,
+    ...(maxConnections !== undefined && { maxConnections }),
   };
 }
 

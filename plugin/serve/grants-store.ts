@@ -44,6 +44,7 @@ export function grantsYaml(specs: readonly SocketSpec[]): string {
     ...(s.acceptPaths !== SERVE_DEFAULT_FILTERS.acceptPaths && { acceptPaths: s.acceptPaths }),
     ...(s.rejectPaths !== SERVE_DEFAULT_FILTERS.rejectPaths && { rejectPaths: s.rejectPaths }),
     ...(s.rejectMethods !== SERVE_DEFAULT_FILTERS.rejectMethods && { rejectMethods: s.rejectMethods }),
+    ...(s.maxConnections !== undefined && { maxConnections: s.maxConnections }),
   }));
   const head = '# Written by kubectl sock serve: the grants made with `kubectl sock grant`. Edit with grant and revoke.\n';
   return head + stringify({ apiVersion: SERVE_API_VERSION, kind: GRANTS_KIND, sockets: entries }, { version: '1.1' });

@@ -1,12 +1,12 @@
 import type { Server as HttpServer } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { ConnectionGate } from '../relay/gate.ts';
 import { compileFilter } from '../relay/filters.ts';
 import type { ForwardContext } from '../relay/forward.ts';
 import { createRelayListener, type RelayRoute } from '../relay/server.ts';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from '../relay/socket-file.ts';
 import type { AuditLog } from './audit.ts';
-import { SERVE_DEFAULT_FILTERS, identityHeaders, type SocketOrigin, type SocketSpec } from './spec.ts';
+import { SERVE_DEFAULT_FILTERS, identityHeaders, maxConnectionsOf, type SocketOrigin, type SocketSpec } from './spec.ts';
 
 /** A socket to serve, its owner resolved to ids. */
 export interface DesiredSocket {
@@ -77,6 +77,7 @@ export class ServedSocket {
       }),
     };
     const { net, sockets } = createRelayListener(route.gate);
+    limitConnections(net, sockets, spec, host.fc);
     // The owner may own the socket's own folder too (a socket in ~alice/.kube for alice): socket-folder.ts's socketOwner.
     const file = await listenOnSocketFile(net, {
       path: spec.path, cwd: '/', mode: spec.mode, allowSharedDir: false, uid: host.uid, socketOwner: want.uid, owner: { uid: want.uid, gid: want.gid },
@@ -117,4 +118,23 @@ export class ServedSocket {
     }
     return this.#closing.then(() => cut);
   }
+}
+
+/**
+ * maxConnections: a connection beyond the socket's limit is closed as soon as
+ * it is accepted (net.Server's maxConnections), so that one owner cannot take
+ * the file descriptors every other socket needs; client-go retries a GET whose
+ * connection ended so. The first refusal of each burst is logged.
+ */
+function limitConnections(net: Server, sockets: Set<Socket>, spec: SocketSpec, fc: ForwardContext): void {
+  const max = maxConnectionsOf(spec);
+  if (max === 0) return;
+  net.maxConnections = max;
+  let told = false;
+  net.on('drop', () => {
+    if (told) return;
+    told = true;
+    fc.klog.error('serve.ts', `${spec.path}: ${max} connections open, its maxConnections; closing new ones until one ends`);
+  });
+  net.on('connection', (s: Socket) => s.once('close', () => (told = sockets.size >= max && told)));
 }

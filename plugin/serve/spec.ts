@@ -34,6 +34,8 @@ export interface SocketSpec {
   acceptPaths: string;
   rejectPaths: string;
   rejectMethods: string;
+  /** Client connections served at once; absent: DEFAULT_MAX_CONNECTIONS; 0: no limit. */
+  maxConnections?: number;
 }
 
 /**
@@ -66,6 +68,27 @@ const MAX_SOCKET_PATH = 107;
 
 /** The mode a socket has unless one is given. */
 export const DEFAULT_SOCKET_MODE = 0o600;
+
+/**
+ * The connections one socket serves at once unless it says otherwise. Each
+ * costs the server a file descriptor (two while a request is upstream), and
+ * a client that connects and never speaks holds its one for good (kubectl
+ * proxy's Go server has no deadline either): without a bound, one owner could
+ * take every descriptor of the server and starve every other socket.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/** maxConnections: a whole number, 0 for no limit (as proxy's --max-connections). */
+export function checkMaxConnections(v: unknown): number {
+  const s = checkString(v);
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) throw new Error(`want a whole number of connections (0: no limit), got ${JSON.stringify(s)}`);
+  return Number(s);
+}
+
+/** The connections a socket serves at once (0: no limit). */
+export function maxConnectionsOf(s: Pick<SocketSpec, 'maxConnections'>): number {
+  return s.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+}
 
 export function checkPath(v: unknown): string {
   const p = checkString(v);
@@ -187,5 +210,5 @@ export function sameSpec(a: SocketSpec, b: SocketSpec): boolean {
 }
 
 function canonical(s: SocketSpec): unknown[] {
-  return [s.path, s.owner, s.group, s.mode, s.as, s.asGroups, s.asUid, s.readOnly, s.expireAfterMs, s.expiresAt, s.acceptPaths, s.rejectPaths, s.rejectMethods];
+  return [s.path, s.owner, s.group, s.mode, s.as, s.asGroups, s.asUid, s.readOnly, s.expireAfterMs, s.expiresAt, s.acceptPaths, s.rejectPaths, s.rejectMethods, maxConnectionsOf(s)];
 }

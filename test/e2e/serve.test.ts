@@ -120,7 +120,7 @@ test('SIGHUP :: a file that does not parse or validate changes nothing; one line
   const valid = `apiVersion: sock.kubectl.io/v1alpha1\nkind: ServeConfig\nsockets:\n- path: ${sock('dave')}\n  owner: nobody\n`;
   const cases: Array<[string, string]> = [
     [`${valid}  mode: "0666"\n`, `${config}:6: sockets[0].mode: mode 0666 lets every local user act through the socket; at most 0660`],
-    [`${valid}  readonly: true\n`, `${config}:6: sockets[0].readonly: unknown field; known fields: path, owner, group, mode, as, asGroups, asUid, readOnly, expireAfter, expiresAt, acceptPaths, rejectPaths, rejectMethods`],
+    [`${valid}  readonly: true\n`, `${config}:6: sockets[0].readonly: unknown field; known fields: path, owner, group, mode, as, asGroups, asUid, readOnly, expireAfter, expiresAt, acceptPaths, rejectPaths, rejectMethods, maxConnections`],
     [`${valid}  owner: [x\n`, `${config}:6: yaml: `],
     [valid.replace('owner: nobody', 'owner: no-such-user-here'), `${config}:4: sockets[0].owner: unknown user "no-such-user-here"`],
     [`${valid}  expireAfter: soon\n`, `${config}:6: sockets[0].expireAfter: time: invalid duration "soon"`],

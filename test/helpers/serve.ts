@@ -37,12 +37,16 @@ export interface Serve extends Background {
   ctl(args: string[], opts?: RunOptions): Promise<RunResult>;
 }
 
-/** Starts `kubectl sock serve` with the kubeconfig and config; resolves once it announced it serves. */
-export async function startServe(kubeconfig: string, config: string, extra: string[] = [], dir = tempDir('ksock-serve-state-')): Promise<Serve> {
+/**
+ * Starts `kubectl sock serve` with the kubeconfig and config; resolves once it announced it serves.
+ * `nofile`: the server's limit of open files (prlimit), to run it out of descriptors quickly.
+ */
+export async function startServe(kubeconfig: string, config: string, extra: string[] = [], dir = tempDir('ksock-serve-state-'), nofile?: number): Promise<Serve> {
   const control = join(dir, 'control', 'serve.sock');
   const stateFile = join(dir, 'grants.yaml');
   const args = ['serve', '--kubeconfig', kubeconfig, '--config', config, '--control-socket', control, '--state-file', stateFile, ...extra];
-  const bg = await startBackground(BINARY, args, /^Serving \d+ sockets? from /, { timeoutMs: 60_000 });
+  const [cmd, argv] = nofile === undefined ? [BINARY, args] : ['prlimit', [`--nofile=${nofile}:${nofile}`, BINARY, ...args]];
+  const bg = await startBackground(cmd, argv, /^Serving \d+ sockets? from /, { timeoutMs: 60_000 });
   const waitFor = (re: RegExp, count = 1, timeoutMs = 10_000) => waitForLine(bg, re, count, timeoutMs);
   return {
     ...bg, dir, control, stateFile, waitFor,

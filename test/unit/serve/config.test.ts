@@ -33,11 +33,13 @@ test('parseServeConfig :: a minimal entry takes the defaults: 0600, as its owner
 test('parseServeConfig :: every field', () => {
   const c = parseServeConfig(FILE, one([
     '  group: devs', '  mode: "0660"', '  as: alice@example.com', '  asGroups: [devs, "system:authenticated"]', '  asUid: "42"',
-    '  readOnly: yes', '  expireAfter: 8h', '  acceptPaths: ^/api', '  rejectPaths: [^/api/v1/secrets, ^/apis/rbac]', '  rejectMethods: POST,PUT', '',
+    '  readOnly: yes', '  expireAfter: 8h', '  acceptPaths: ^/api', '  rejectPaths: [^/api/v1/secrets, ^/apis/rbac]', '  rejectMethods: POST,PUT',
+    '  maxConnections: 1024', '',
   ].join('\n')));
   assert.equal(c.sockets[0]?.spec, {
     path: '/run/ks/a.sock', owner: 'alice', mode: 0o660, as: 'alice@example.com', asGroups: ['devs', 'system:authenticated'], group: 'devs', asUid: '42',
     readOnly: true, expireAfterMs: 8 * 3_600_000, acceptPaths: '^/api', rejectPaths: '^/api/v1/secrets,^/apis/rbac', rejectMethods: 'POST,PUT',
+    maxConnections: 1024,
   });
 });
 
@@ -66,7 +68,9 @@ const bad: Array<[name: string, text: string, message: string]> = [
   ['unknown top-level field', `${HEAD}socket: []\n`, `${FILE}:3: socket: unknown field; known fields: apiVersion, kind, sockets`],
   ['sockets not a list', `${HEAD}sockets: 3\n`, `${FILE}:3: sockets: want a list of sockets`],
   ['an entry not a map', `${HEAD}sockets:\n- 3\n`, `${FILE}:4: sockets[0]: want a map with path, owner, …`],
-  ['unknown field (a misspelt readOnly)', one('  readonly: true\n'), `${FILE}:6: sockets[0].readonly: unknown field; known fields: path, owner, group, mode, as, asGroups, asUid, readOnly, expireAfter, expiresAt, acceptPaths, rejectPaths, rejectMethods`],
+  ['unknown field (a misspelt readOnly)', one('  readonly: true\n'), `${FILE}:6: sockets[0].readonly: unknown field; known fields: path, owner, group, mode, as, asGroups, asUid, readOnly, expireAfter, expiresAt, acceptPaths, rejectPaths, rejectMethods, maxConnections`],
+  ['maxConnections not a whole number', one('  maxConnections: -1\n'), `${FILE}:6: sockets[0].maxConnections: want a whole number of connections (0: no limit), got "-1"`],
+  ['maxConnections a word', one('  maxConnections: many\n'), `${FILE}:6: sockets[0].maxConnections: want a whole number of connections (0: no limit), got "many"`],
   ['no path', `${HEAD}sockets:\n- owner: alice\n`, `${FILE}:4: sockets[0].path: required`],
   ['no owner', `${HEAD}sockets:\n- path: /run/ks/a.sock\n`, `${FILE}:4: sockets[0].owner: required`],
   ['relative path', `${HEAD}sockets:\n- path: ks/a.sock\n  owner: alice\n`, `${FILE}:4: sockets[0].path: want an absolute path, got "ks/a.sock"`],

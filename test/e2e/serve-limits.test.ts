@@ -1,0 +1,104 @@
+// Second security review (issue #18 item 7): one socket's owner must not
+// starve the others of `kubectl sock serve`. A real second uid (nobody) opens
+// connections to its own socket and never speaks; the server, run out of
+// file descriptors quickly with prlimit, must still serve another owner's
+// socket. Before each socket had a connection limit, nobody's idle
+// connections took every descriptor and the other socket's clients were
+// closed on accept.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { makePki } from '../helpers/certs.ts';
+import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
+import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
+import { cleanEnv } from '../helpers/processes.ts';
+import { NOBODY, socketsDir, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
+import { call } from '../unit/relay/relay-harness.ts';
+
+const TOKEN = 'e2e-limits-token';
+/** The server's descriptors: far fewer than the attacker opens, more than one socket's default limit (256) needs. */
+const NOFILE = 600;
+const ATTACK = 800;
+
+let api: FakeApiServer;
+let serve: Serve;
+let dir: string;
+const sock = (name: string) => join(dir, `${name}.sock`);
+
+/** Opens N connections to a unix socket, never writes, and prints how many are still open once they settled. */
+const HOLDER = `
+const net = require('node:net');
+const [path, n] = [process.argv[1], Number(process.argv[2])];
+const open = new Set();
+let settled = 0;
+for (let i = 0; i < n; i++) {
+  const s = net.connect(path);
+  s.on('connect', () => { open.add(s); if (++settled === n) report(); });
+  s.on('error', () => { if (++settled === n) report(); });
+  s.on('close', () => open.delete(s));
+}
+function report() { setTimeout(() => console.log('open ' + open.size), 1500); }
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+function holdAsNobody(path: string, n: number): { child: ChildProcess; open: Promise<number> } {
+  const child = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '-e', HOLDER, path, String(n)], {
+    env: cleanEnv(), stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const open = new Promise<number>((ok, fail) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c;
+      const m = /open (\d+)/.exec(out);
+      if (m) ok(Number(m[1]));
+    });
+    child.once('exit', (code) => fail(new Error(`the holder exited (${code}): ${out}`)));
+  });
+  return { child, open };
+}
+
+test.before(async () => {
+  const work = tempDir('ksock-e2e-limits-');
+  const pki = await makePki(join(work, 'pki'));
+  api = await startFakeApiServer({ tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert }, token: TOKEN });
+  const admin = kc().cluster('fake', { server: api.httpsUrl, 'certificate-authority': pki.ca.certPath }).user('admin', { token: TOKEN })
+    .context('admin', { cluster: 'fake', user: 'admin' }).current('admin').write(join(work, 'admin.kubeconfig'));
+  dir = socketsDir('ksock-e2e-limits-');
+  const config = writeServeConfig(join(dir, 'serve.yaml'), [
+    { path: sock('mallory'), owner: 'nobody', as: 'mallory' },
+    { path: sock('bob'), owner: 'daemon', as: 'bob' },
+  ]);
+  serve = await startServe(admin, config, [], tempDir('ksock-e2e-limits-state-'), NOFILE);
+});
+
+test.after(async () => {
+  await serve?.stop();
+  await api?.close();
+});
+
+test('serve :: one owner holding idle connections cannot starve another socket of file descriptors', async () => {
+  const holder = holdAsNobody(sock('mallory'), ATTACK);
+  try {
+    const held = await holder.open;
+    const bob = await call(sock('bob'), 'GET', '/version').catch((err: Error) => ({ status: 0, body: `${err.message} (nobody holds ${held} connections)` }));
+    assert.is(bob.status, 200, bob.body);
+    // The default limit of one socket; the rest were closed as they were accepted.
+    assert.ok(held <= 256, `nobody still holds ${held} connections`);
+    assert.is(api.requests.at(-1)?.headers['impersonate-user'], 'bob');
+    await serve.waitFor(new RegExp(`^E\\d{4} [\\d:.]+ +\\d+ serve\\.ts\\] ${sock('mallory')}: 256 connections open, its maxConnections; closing new ones until one ends$`));
+  } finally {
+    holder.child.stdin?.end();
+  }
+  await new Promise((r) => holder.child.once('exit', r));
+  // Once they are gone, the socket serves again.
+  for (let i = 0; i < 50; i++) {
+    const again = await call(sock('mallory'), 'GET', '/version').catch(() => undefined);
+    if (again?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.unreachable('the socket did not serve again once the idle connections were gone');
+});
+
+test.run();
