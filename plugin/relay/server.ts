@@ -6,9 +6,10 @@ import type { Ctx } from '../context.ts';
 import { SockError } from '../errors.ts';
 import type { Klog } from '../klog.ts';
 import { logExchange, type AccessLog, type Exchange } from './access-log.ts';
-import { admit, type AdmissionRules } from './admission.ts';
+import { admit, type Admission, type AdmissionRules } from './admission.ts';
 import { forward, type ForwardContext } from './forward.ts';
 import { ConnectionGate } from './gate.ts';
+import { PreAuth } from './pre-auth.ts';
 import { sendReply } from './responses.ts';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from './socket-file.ts';
 import type { Upstream } from './upstream.ts';
@@ -66,6 +67,8 @@ export interface RelayRoute {
   keepaliveMs: number;
   /** kubectl proxy's --www. */
   staticFiles?: StaticFiles;
+  /** A relay guarded by a token (rules.bearerToken): connections that have not shown it yet (pre-auth.ts). */
+  preAuth?: PreAuth;
 }
 
 /**
@@ -115,14 +118,16 @@ export function createRelayListener(gate: ConnectionGate, onCount?: (open: numbe
 export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts: RelayOptions): Promise<Relay> {
   const fc: ForwardContext = { upstream, klog, errOut: ctx.streams.errOut, pid: ctx.pid, now: () => ctx.now() };
   const tlsContext = opts.listen.kind === 'tcp' && opts.listen.tls ? createSecureContext(opts.listen.tls) : undefined;
+  const preAuth = opts.rules.bearerToken === undefined ? undefined : new PreAuth();
   const gate = new ConnectionGate(opts.maxConnections, (s) => {
     // TLS (the passthrough relay) wraps the accepted socket before HTTP sees it.
     const conn = tlsContext ? new TLSSocket(s, { isServer: true, secureContext: tlsContext }) : s;
     if (tlsContext) conn.on('error', () => s.destroy());
+    preAuth?.add(conn, s);
     http.emit('connection', conn);
     s.resume();
   });
-  const route: RelayRoute = { fc, rules: opts.rules, accessLog: opts.accessLog, gate, keepaliveMs: opts.keepaliveMs, staticFiles: opts.staticFiles };
+  const route: RelayRoute = { fc, rules: opts.rules, accessLog: opts.accessLog, gate, keepaliveMs: opts.keepaliveMs, staticFiles: opts.staticFiles, preAuth };
   const http = createRelayHttp(() => route);
   const { net, sockets } = createRelayListener(gate, opts.onConnectionCount);
   let sockFile: SocketFile | undefined;
@@ -135,6 +140,7 @@ export async function startRelay(ctx: Ctx, upstream: Upstream, klog: Klog, opts:
   }
   return lifecycle(ctx, net, async () => {
     gate.close();
+    preAuth?.close();
     if (sockFile) await removeSocketFile(sockFile);
     for (const s of sockets) s.destroy();
     // Let the closed exchanges reach the access log before it closes.
@@ -172,6 +178,19 @@ function exchangeOf(ctx: ForwardContext, req: IncomingMessage): Exchange {
   return { time: ctx.now(), started: performance.now(), method: req.method ?? 'GET', path: req.url ?? '', status: 0, bytes: 0 };
 }
 
+/**
+ * A token-guarded relay: a request that showed the token takes its connection
+ * off probation (pre-auth.ts). Returns true when it did not (admission's only
+ * 401), so that its answer closes the connection: a stranger cannot keep a
+ * connection by sending one bad request after another.
+ */
+function withoutToken(route: RelayRoute, req: IncomingMessage, a: Admission): boolean {
+  if (!route.preAuth) return false;
+  if ('reply' in a && a.reply.status === 401) return true;
+  route.preAuth.passed(req.socket);
+  return false;
+}
+
 function onRequest(route: RelayRoute, req: IncomingMessage, res: ServerResponse): void {
   const { fc, gate } = route;
   const x = exchangeOf(fc, req);
@@ -187,6 +206,7 @@ function onRequest(route: RelayRoute, req: IncomingMessage, res: ServerResponse)
     return;
   }
   const a = admit(req, route.rules, false, fc.klog);
+  if (withoutToken(route, req, a)) res.shouldKeepAlive = false;
   if ('reply' in a) {
     x.status = a.reply.status;
     x.bytes = sendReply(res, a.reply, x.method);
@@ -208,6 +228,7 @@ function onUpgrade(route: RelayRoute, req: IncomingMessage, socket: Duplex, head
   };
   socket.on('error', () => socket.destroy());
   const a = admit(req, route.rules, true, fc.klog);
+  withoutToken(route, req, a);
   if ('reply' in a) {
     x.status = a.reply.status;
     x.bytes = sendReply(socket, a.reply, x.method);

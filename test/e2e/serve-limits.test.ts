@@ -7,13 +7,12 @@
 // closed on accept.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { makePki } from '../helpers/certs.ts';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
-import { cleanEnv } from '../helpers/processes.ts';
-import { NOBODY, socketsDir, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
+import { holdIdleAsNobody } from '../helpers/idle-connections.ts';
+import { socketsDir, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
 import { call } from '../unit/relay/relay-harness.ts';
 
 const TOKEN = 'e2e-limits-token';
@@ -25,39 +24,6 @@ let api: FakeApiServer;
 let serve: Serve;
 let dir: string;
 const sock = (name: string) => join(dir, `${name}.sock`);
-
-/** Opens N connections to a unix socket, never writes, and prints how many are still open once they settled. */
-const HOLDER = `
-const net = require('node:net');
-const [path, n] = [process.argv[1], Number(process.argv[2])];
-const open = new Set();
-let settled = 0;
-for (let i = 0; i < n; i++) {
-  const s = net.connect(path);
-  s.on('connect', () => { open.add(s); if (++settled === n) report(); });
-  s.on('error', () => { if (++settled === n) report(); });
-  s.on('close', () => open.delete(s));
-}
-function report() { setTimeout(() => console.log('open ' + open.size), 1500); }
-process.stdin.resume();
-process.stdin.on('end', () => process.exit(0));
-`;
-
-function holdAsNobody(path: string, n: number): { child: ChildProcess; open: Promise<number> } {
-  const child = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, '-e', HOLDER, path, String(n)], {
-    env: cleanEnv(), stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const open = new Promise<number>((ok, fail) => {
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c;
-      const m = /open (\d+)/.exec(out);
-      if (m) ok(Number(m[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`the holder exited (${code}): ${out}`)));
-  });
-  return { child, open };
-}
 
 test.before(async () => {
   const work = tempDir('ksock-e2e-limits-');
@@ -79,7 +45,7 @@ test.after(async () => {
 });
 
 test('serve :: one owner holding idle connections cannot starve another socket of file descriptors', async () => {
-  const holder = holdAsNobody(sock('mallory'), ATTACK);
+  const holder = holdIdleAsNobody(sock('mallory'), ATTACK);
   try {
     const held = await holder.open;
     const bob = await call(sock('bob'), 'GET', '/version').catch((err: Error) => ({ status: 0, body: `${err.message} (nobody holds ${held} connections)` }));
@@ -89,9 +55,8 @@ test('serve :: one owner holding idle connections cannot starve another socket o
     assert.is(api.requests.at(-1)?.headers['impersonate-user'], 'bob');
     await serve.waitFor(new RegExp(`^E\\d{4} [\\d:.]+ +\\d+ serve\\.ts\\] ${sock('mallory')}: 256 connections open, its maxConnections; closing new ones until one ends$`));
   } finally {
-    holder.child.stdin?.end();
+    await holder.stop();
   }
-  await new Promise((r) => holder.child.once('exit', r));
   // Once they are gone, the socket serves again.
   for (let i = 0; i < 50; i++) {
     const again = await call(sock('mallory'), 'GET', '/version').catch(() => undefined);

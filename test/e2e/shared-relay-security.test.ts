@@ -11,6 +11,7 @@ import { makePki, type Pki } from '../helpers/certs.ts';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { BINARY, KUBECTL, cleanEnv, run, sock, testRuntimeDir } from '../helpers/processes.ts';
+import { holdIdleAsNobody } from '../helpers/idle-connections.ts';
 import { eventually, relayProcesses, relayStates, stateRootOf, stopAllRelays } from '../helpers/relays.ts';
 
 const SECRET = 'upstream-secret-token-0123456789abcdef';
@@ -57,6 +58,28 @@ test('another user :: no token, a wrong one, or the token of another relay: 401,
   assert.is.not(peek.code, 0);
   const control = await asNobody('curl', ['-s', '--unix-socket', join(relay.dir, 'control.sock'), 'http://x/']);
   assert.is.not(control.code, 0);
+});
+
+test('another user :: connections that never show the token cannot take the relay\'s file descriptors', async () => {
+  await stopAllRelays();
+  const r = await sock(['--kubeconfig', kubeconfig, 'describe', 'pod', 'web'], { env: { KUBECTL_SOCK_KUBECTL: fakeKubectl, FAKE_KUBECTL_MODE: 'exit 0' } });
+  assert.is(r.code, 0, r.stderr);
+  const [relay] = await relayStates();
+  if (!relay) throw new Error('no relay');
+  // 1000 descriptors, where the machine's limit would take nobody longer to fill.
+  assert.is((await run('prlimit', ['--pid', String(relay.pid), '--nofile=1000:1000'])).code, 0);
+  const holder = holdIdleAsNobody(relay.address, 1500);
+  try {
+    const held = await holder.open;
+    // kubectl on the relay's kubeconfig, as `kubectl sock env` hands it out, while nobody holds their connections.
+    const relayConfig = join(relay.dir, readdirSync(relay.dir).find((f) => f.startsWith('kubeconfig-')) as string);
+    const got = await run(KUBECTL, ['--kubeconfig', relayConfig, 'get', 'pods', '-o', 'name'], { env: { HOME: dir } });
+    assert.is(got.stderr, '', `nobody holds ${held} connections`);
+    assert.is(got.stdout, 'pod/web\n');
+    assert.ok(held <= 512, `nobody still holds ${held} connections`);
+  } finally {
+    await holder.stop();
+  }
 });
 
 /** argv and environment of every live process, from /proc. */
