@@ -93,4 +93,22 @@ test('smuggling :: an upgrade the server does not take ends the connection; what
   assert.is(r.statuses.length, 1);
 });
 
+test('smuggling :: an upgrade carries the relay\'s token, never the client\'s Authorization or Impersonate-*', async () => {
+  const from = up.seen.length;
+  // (exec is refused by kubectl proxy's default filter; the upgrade of another path goes up.)
+  await exchange(`GET /api/v1/namespaces/default/pods/web/log HTTP/1.1\r\n${HOST}Connection: Upgrade\r\nUpgrade: websocket\r\nAuthorization: Bearer stolen\r\nImpersonate-User: system:admin\r\n\r\n`);
+  const seen = up.seen.slice(from);
+  assert.is(seen.length, 1);
+  assert.is(seen[0]?.headers.upgrade, 'websocket');
+  assert.is(seen[0]?.headers.authorization, `Bearer ${TOKEN}`);
+  assert.is(seen[0]?.headers['impersonate-user'], undefined);
+});
+
+test('smuggling :: Upgrade without Connection: Upgrade is an ordinary request; the header does not go upstream', async () => {
+  const from = up.seen.length;
+  const r = await exchange(`GET /api/v1/namespaces HTTP/1.1\r\n${HOST}Upgrade: websocket\r\nConnection: close\r\n\r\n`);
+  assert.equal(r.statuses, ['HTTP/1.1 200 OK']);
+  assert.is(up.seen[from]?.headers.upgrade, undefined);
+});
+
 test.run();
