@@ -29,6 +29,9 @@ function tuneForLongRuns(): void {
 /** Idle connections kept for reuse (client-go sets MaxIdleConnsPerHost to 25; the relay serves many clients). */
 const MAX_IDLE = 64;
 
+/** How often a 401 may make the exec credential plugin run again. */
+export const REFRESH_MIN_MS = 10_000;
+
 /**
  * The relay's side towards the API server: the same TLS options, client
  * certificates, proxies and socket addresses as every kubectl-sock command,
@@ -57,6 +60,8 @@ export class Upstream {
   #engine: Promise<H1Engine> | null | undefined;
   /** Engines given up after a credential refresh; their connections close with the relay. */
   readonly #retired: Promise<H1Engine>[] = [];
+  /** When the exec plugin last ran again after a 401 (epoch ms). */
+  #refreshedAt = -Infinity;
 
   constructor(ctx: Ctx, config: RestConfig, klog: Klog) {
     this.#ctx = ctx;
@@ -180,9 +185,20 @@ export class Upstream {
     return this.#pending;
   }
 
-  /** After a 401 with an exec plugin: client-go drops the cached credential and runs the plugin again. */
+  /**
+   * After a 401 with an exec plugin: client-go drops the cached credential and
+   * runs the plugin again, on every 401. But a 401 may come from behind the API
+   * server (a pod or service answering through its proxy subresource), so a
+   * client of a relay, such as an owner of a `serve` socket, could make the
+   * relay spawn its plugin (and drop its connections) once per request. The
+   * plugin runs again at most once per REFRESH_MIN_MS; a 401 within that
+   * passes to the client as it came.
+   */
   refreshCredentials(): boolean {
     if (!this.auth.refreshable) return false;
+    const now = this.#ctx.now().getTime();
+    if (now - this.#refreshedAt < REFRESH_MIN_MS) return false;
+    this.#refreshedAt = now;
     this.#klog.info(4, 'upstream.ts', 'the API server answered 401: running the exec credential plugin again');
     this.auth.invalidate();
     // The plugin may hand out a new client certificate: new connections take it.

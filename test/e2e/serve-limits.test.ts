@@ -1,5 +1,6 @@
 // Second security review (issue #18 item 7): one socket's owner must not
-// starve the others of `kubectl sock serve`. A real second uid (nobody) opens
+// starve the others of `kubectl sock serve`, nor make the server spawn its
+// exec credential plugin at will. A real second uid (nobody) opens
 // connections to its own socket and never speaks; the server, run out of
 // file descriptors quickly with prlimit, must still serve another owner's
 // socket. Before each socket had a connection limit, nobody's idle
@@ -7,6 +8,8 @@
 // closed on accept.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { join } from 'node:path';
 import { makePki } from '../helpers/certs.ts';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.ts';
@@ -22,12 +25,14 @@ const ATTACK = 800;
 
 let api: FakeApiServer;
 let serve: Serve;
+let work: string;
+let pki: Awaited<ReturnType<typeof makePki>>;
 let dir: string;
 const sock = (name: string) => join(dir, `${name}.sock`);
 
 test.before(async () => {
-  const work = tempDir('ksock-e2e-limits-');
-  const pki = await makePki(join(work, 'pki'));
+  work = tempDir('ksock-e2e-limits-');
+  pki = await makePki(join(work, 'pki'));
   api = await startFakeApiServer({ tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert }, token: TOKEN });
   const admin = kc().cluster('fake', { server: api.httpsUrl, 'certificate-authority': pki.ca.certPath }).user('admin', { token: TOKEN })
     .context('admin', { cluster: 'fake', user: 'admin' }).current('admin').write(join(work, 'admin.kubeconfig'));
@@ -64,6 +69,37 @@ test('serve :: one owner holding idle connections cannot starve another socket o
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.unreachable('the socket did not serve again once the idle connections were gone');
+});
+
+test('serve :: a pod answering 401 through the API server\'s proxy cannot make the server run its exec plugin per request', async () => {
+  // An API server whose pod proxy path answers 401, as a pod of mallory's may through pods/proxy.
+  const up = createServer({ cert: pki.server.cert, key: pki.server.key }, (req, res) => {
+    if ((req.url ?? '').includes('/pods/mine/proxy/')) return void res.writeHead(401, { 'content-type': 'text/plain' }).end('pod says 401\n');
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"major":"1","minor":"34"}');
+  });
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  const runs = join(work, 'plugin-runs');
+  writeFileSync(runs, '');
+  const plugin = join(work, 'plugin.sh');
+  writeFileSync(plugin, `#!/bin/sh\necho run >> ${runs}\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t"}}'\n`, { mode: 0o755 });
+  const kubeconfig = kc().cluster('up', { server: `https://127.0.0.1:${(up.address() as { port: number }).port}`, 'certificate-authority': pki.ca.certPath })
+    .user('exec', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } })
+    .context('c', { cluster: 'up', user: 'exec' }).current('c').write(join(work, 'exec.kubeconfig'));
+  const dir2 = socketsDir('ksock-e2e-limits-exec-');
+  const s2 = await startServe(kubeconfig, writeServeConfig(join(dir2, 'serve.yaml'), [{ path: join(dir2, 'mallory.sock'), owner: 'nobody', as: 'mallory' }]));
+  try {
+    const sock2 = join(dir2, 'mallory.sock');
+    assert.is((await call(sock2, 'GET', '/version')).status, 200);
+    for (let i = 0; i < 30; i++) {
+      const r = await call(sock2, 'GET', '/api/v1/namespaces/mallory/pods/mine/proxy/x');
+      assert.is(r.status, 401);
+    }
+    // The first run, and one more after the first 401 (client-go's refresh); kubectl proxy 1.33 runs it 31 times.
+    assert.is(readFileSync(runs, 'utf8').split('\n').filter(Boolean).length, 2);
+  } finally {
+    await s2.stop();
+    up.close();
+  }
 });
 
 test.run();
