@@ -44,6 +44,18 @@ export function testRuntimeDir(): string {
   return runtimeDir;
 }
 
+let home: string | undefined;
+
+/**
+ * This test process's HOME: a new, empty one, as a new user's. (HOME was
+ * /nonexistent, which root creates: kubectl's discovery cache there outlived
+ * every run, and a later server on a reused port was read from another's.)
+ */
+export function testHome(): string {
+  home ??= tempDir('ksock-home-');
+  return home;
+}
+
 /**
  * A minimal environment, so the developer's own kubeconfig never leaks into a
  * test; shared relays in this process's own runtime folder, ending after 5 s
@@ -52,7 +64,7 @@ export function testRuntimeDir(): string {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: process.env['KSOCK_TEST_HOME'] ?? '/nonexistent',
+    HOME: process.env['KSOCK_TEST_HOME'] ?? testHome(),
     LANG: 'C.UTF-8',
     XDG_RUNTIME_DIR: testRuntimeDir(),
     KUBECTL_SOCK_RELAY_IDLE_TIMEOUT: '5s',
