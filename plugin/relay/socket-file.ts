@@ -31,6 +31,8 @@ export interface SocketFileOptions {
   mode: number;
   /** --allow-shared-dir: accept folders other users may change. */
   allowSharedDir: boolean;
+  /** What a refused folder's message says to do, for a command without --allow-shared-dir. */
+  folderHint?: string;
   /** The serving user (Ctx.uid). */
   uid: number;
   /** `serve`: the user the socket is for, who may own its folder (socket-folder.ts). */
@@ -120,7 +122,7 @@ export async function listenOnSocketFile(server: Server, opts: SocketFileOptions
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
     throw socketError(`listen unix ${path}: bind: the path is too long for a unix socket (${Buffer.byteLength(path)} bytes; at most ${MAX_SOCKET_PATH})`);
   }
-  await checkSocketPath(path, { uid: opts.uid, socketOwner: opts.socketOwner, allowShared: opts.allowSharedDir });
+  await checkSocketPath(path, { uid: opts.uid, socketOwner: opts.socketOwner, allowShared: opts.allowSharedDir, hint: opts.folderHint });
   const stale = await inspectExisting(path);
   const priv = await makePrivateFolder(dir, opts.uid);
   // A random name: libuv unlinks the bound name when the server closes, long after this folder is gone.

@@ -16,12 +16,17 @@ export interface FolderRules {
   socketOwner?: number;
   /** --allow-shared-dir: accept folders others may change, knowing they can replace the socket. */
   allowShared: boolean;
+  /** What to do instead, for a command without --allow-shared-dir (`serve`). */
+  hint?: string;
 }
 
 const ESCAPE = 'use a private folder or pass --allow-shared-dir';
 
-function refuse(dir: string, why: string): SockError {
-  return new SockError('E_SOCKET', `refusing to create a socket in ${dir}: ${why}; ${ESCAPE}`);
+/** `serve` has no --allow-shared-dir: its sockets go where only root, it, or (for its own folder) the socket's owner can change. */
+export const SERVE_FOLDER_HINT = "use a folder only root or the server's user can change (or, for its own folder, the socket's owner)";
+
+function refuse(dir: string, why: string, rules: FolderRules): SockError {
+  return new SockError('E_SOCKET', `refusing to create a socket in ${dir}: ${why}; ${rules.hint ?? ESCAPE}`);
 }
 
 /** Errno codes as Go's syscall errors read. */
@@ -81,17 +86,17 @@ export async function checkSocketPath(path: string, rules: FolderRules): Promise
     const l = await lstat(f);
     if (l.isSymbolicLink()) {
       const mine = l.uid === 0 || l.uid === rules.uid || (f === dir && l.uid === rules.socketOwner);
-      if (!mine) throw refuse(dir, `${f} is a symbolic link owned by another user (uid ${l.uid}), who could point it elsewhere`);
+      if (!mine) throw refuse(dir, `${f} is a symbolic link owned by another user (uid ${l.uid}), who could point it elsewhere`, rules);
       continue;
     }
     const why = folderProblem(f, l, f === dir ? 'the folder' : undefined, rules);
-    if (why) throw refuse(dir, why);
+    if (why) throw refuse(dir, why, rules);
   }
   const real = await realpath(dir);
   if (real !== dir) {
     for (const f of upwards(real)) {
       const why = folderProblem(f, await stat(f), f === real ? `the folder ${real} it leads to` : undefined, rules);
-      if (why) throw refuse(dir, why);
+      if (why) throw refuse(dir, why, rules);
     }
   }
   await checkStickyName(real, basename(path), path, rules);

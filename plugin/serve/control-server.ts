@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { formatFileMode } from '../cli/file-mode.ts';
 import { SockError } from '../errors.ts';
 import { listenOnSocketFile, removeSocketFile } from '../relay/socket-file.ts';
-import { errnoText } from '../relay/socket-folder.ts';
+import { errnoText, SERVE_FOLDER_HINT } from '../relay/socket-folder.ts';
 import { ControlRefusal, type GrantRequest, type RevokeAnswer, type SocketStatus } from './control-api.ts';
 
 /** What the control socket can be asked to do. */
@@ -50,7 +50,7 @@ export async function startControlServer(path: string, uid: number, h: ControlHa
   const cleanup = () => (created ? rmdir(dir).catch(() => undefined) : Promise.resolve());
   let file;
   try {
-    file = await listenOnSocketFile(server, { path, cwd: '/', mode: 0o600, allowSharedDir: false, uid });
+    file = await listenOnSocketFile(server, { path, cwd: '/', mode: 0o600, allowSharedDir: false, folderHint: SERVE_FOLDER_HINT, uid });
   } catch (err) {
     await cleanup();
     throw err;

@@ -5,6 +5,7 @@ import { compileFilter } from '../relay/filters.ts';
 import type { ForwardContext } from '../relay/forward.ts';
 import { createRelayListener, type RelayRoute } from '../relay/server.ts';
 import { listenOnSocketFile, removeSocketFile, type SocketFile } from '../relay/socket-file.ts';
+import { SERVE_FOLDER_HINT } from '../relay/socket-folder.ts';
 import type { AuditLog } from './audit.ts';
 import { SERVE_DEFAULT_FILTERS, identityHeaders, maxConnectionsOf, type SocketOrigin, type SocketSpec } from './spec.ts';
 
@@ -80,7 +81,7 @@ export class ServedSocket {
     limitConnections(net, sockets, spec, host.fc);
     // The owner may own the socket's own folder too (a socket in ~alice/.kube for alice): socket-folder.ts's socketOwner.
     const file = await listenOnSocketFile(net, {
-      path: spec.path, cwd: '/', mode: spec.mode, allowSharedDir: false, uid: host.uid, socketOwner: want.uid, owner: { uid: want.uid, gid: want.gid },
+      path: spec.path, cwd: '/', mode: spec.mode, allowSharedDir: false, folderHint: SERVE_FOLDER_HINT, uid: host.uid, socketOwner: want.uid, owner: { uid: want.uid, gid: want.gid },
     });
     return new ServedSocket(want, now, file, net, sockets, route.gate);
   }

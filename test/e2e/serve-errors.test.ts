@@ -105,12 +105,12 @@ test("serve :: a socket's own folder may be its owner's, not another user's; a f
   const theirs = world((d) => [{ path: join(d, 'nobodys', 'd.sock'), owner: 'daemon' }]);
   mkdirSync(join(theirs.dir, 'nobodys'), { mode: 0o755 });
   chownSync(join(theirs.dir, 'nobodys'), 65534, 65534);
-  await assertRefusedAtStart(theirs, `error: refusing to create a socket in ${join(theirs.dir, 'nobodys')}: the folder belongs to another user (uid 65534), who could replace the socket; use a private folder or pass --allow-shared-dir`, ['nobodys']);
+  await assertRefusedAtStart(theirs, `error: refusing to create a socket in ${join(theirs.dir, 'nobodys')}: the folder belongs to another user (uid 65534), who could replace the socket; use a folder only root or the server's user can change (or, for its own folder, the socket's owner)`, ['nobodys']);
   const above = world((d) => [{ path: join(d, 'nobodys', 'sub', 'n.sock'), owner: 'nobody' }]);
   mkdirSync(join(above.dir, 'nobodys', 'sub'), { recursive: true, mode: 0o755 });
   chownSync(join(above.dir, 'nobodys'), 65534, 65534);
   chownSync(join(above.dir, 'nobodys', 'sub'), 65534, 65534);
-  await assertRefusedAtStart(above, `error: refusing to create a socket in ${join(above.dir, 'nobodys', 'sub')}: the folder ${join(above.dir, 'nobodys')} above it belongs to another user (uid 65534), who could replace the folder; use a private folder or pass --allow-shared-dir`, ['nobodys']);
+  await assertRefusedAtStart(above, `error: refusing to create a socket in ${join(above.dir, 'nobodys', 'sub')}: the folder ${join(above.dir, 'nobodys')} above it belongs to another user (uid 65534), who could replace the folder; use a folder only root or the server's user can change (or, for its own folder, the socket's owner)`, ['nobodys']);
 });
 
 test('serve :: a control socket folder others could enter, or that is not the server user\'s, is refused', async () => {

@@ -12,7 +12,13 @@ const [where, n] = [process.argv[1], Number(process.argv[2])];
 const to = /^\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+$/.test(where) ? { host: where.split(':')[0], port: Number(where.split(':')[1]) } : { path: where };
 const open = new Set();
 let settled = 0;
-const done = () => { if (++settled === n) setTimeout(() => console.log('open ' + open.size), 1500); };
+// Once every connection was accepted or refused, the count is read when it has not changed for a second
+// (the server's closes reach this process a moment after it made them), or after 10 s.
+const report = (last, steady, left) => {
+  if (open.size === last && steady >= 4 || left === 0) return console.log('open ' + open.size);
+  setTimeout(() => report(open.size, open.size === last ? steady + 1 : 0, left - 1), 250);
+};
+const done = () => { if (++settled === n) setTimeout(() => report(-1, 0, 40), 500); };
 for (let i = 0; i < n; i++) {
   const s = net.connect(to);
   s.on('connect', () => { open.add(s); done(); });
@@ -24,7 +30,7 @@ process.stdin.on('end', () => process.exit(0));
 `;
 
 export interface IdleHolder {
-  /** How many connections were still open 1.5 s after the last one was accepted or refused. */
+  /** How many connections were still open once the count held still for a second after the last one was accepted or refused. */
   open: Promise<number>;
   /** Closes them all; resolves once the holder exited. */
   stop(): Promise<void>;

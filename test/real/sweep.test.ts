@@ -86,8 +86,19 @@ async function runRow(row: SweepRow, kubeconfigs: { ours: string; theirs: string
     assertSame(p, `${row.covers}: ${row.args.join(' ')}`, (t) => (row.prep ?? ((x: string) => x))(twinText(t.replaceAll(kubeconfigs.ours, '<kc>').replaceAll(kubeconfigs.theirs, '<kc>'))));
     return undefined;
   } catch (err) {
-    return { row: row.covers, problem: (err as Error).message };
+    const e = err as Error & { actual?: unknown; expects?: unknown };
+    const where = typeof e.actual === 'string' && typeof e.expects === 'string' ? firstDifference(e.actual, e.expects) : '';
+    return { row: row.covers, problem: `${e.message}${where}` };
   }
+}
+
+/** The first line where two outputs part, so that a finding says what differed. */
+function firstDifference(ours: string, theirs: string): string {
+  const a = ours.split('\n');
+  const b = theirs.split('\n');
+  const i = a.findIndex((line, n) => line !== b[n]);
+  const at = i < 0 ? a.length : i;
+  return ` (line ${at + 1}: kubectl-sock ${JSON.stringify(a[at] ?? '')}, kubectl ${JSON.stringify(b[at] ?? '')})`;
 }
 
 test('the sweep covers every kubectl 1.33 verb, config subcommand and global flag; its reasons to differ are in the README', async () => {

@@ -237,12 +237,17 @@ async function watchOnce(w: WatchLoop, state: WatchState, now: () => number): Pr
       }
       await w.sink.event(ev.type, ev.object);
     }
+  } catch (err) {
+    // The request's own deadline (client.ts: --request-timeout bounds every request) may cut the body a
+    // moment before this watch's timer does: the same cut, as one Go client timeout makes both.
+    if (w.signal.aborted || now() < state.until) throw err;
+    cut = true;
   } finally {
     clearTimeout(deadline);
     res.body.destroy();
   }
   // apimachinery's StreamWatcher, when the client's timeout cut the body it was decoding.
-  if (cut) w.klog.info(5, 'watch.ts', `"Unable to decode an event from the watch stream" err="net/http: request canceled (Client.Timeout or context cancellation while reading body)"`);
+  if (cut || now() >= state.until) w.klog.info(5, 'watch.ts', `"Unable to decode an event from the watch stream" err="net/http: request canceled (Client.Timeout or context cancellation while reading body)"`);
   return delivered ? 'events' : 'empty';
 }
 
