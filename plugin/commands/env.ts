@@ -40,8 +40,8 @@ export async function runEnv(ctx: Ctx, f: Factory, o: EnvOptions, inv: Invocatio
     ctx.streams.out.write(lines.unsetLines(shell, ctx.env));
     return 0;
   }
-  const [{ relayForRun }, { resolveForRelay }, { relayFlags }] = await Promise.all([
-    import('../shared-relay/use.ts'), import('./passthrough.ts'), import('../passthrough/args.ts'),
+  const [{ relayForRun }, { resolveForRelay }, { relayFlags }, { kubectlCacheDir }] = await Promise.all([
+    import('../shared-relay/use.ts'), import('./passthrough.ts'), import('../passthrough/args.ts'), import('../shared-relay/discovery-link.ts'),
   ]);
   const program = o.command.length > 0 ? await programPath(ctx, o.command[0] as string) : undefined;
   let resolved: Awaited<ReturnType<typeof resolveForRelay>> | undefined;
@@ -49,11 +49,11 @@ export async function runEnv(ctx: Ctx, f: Factory, o: EnvOptions, inv: Invocatio
   const flags = relayFlags(inv.flags);
   if (program) {
     const { runWithRelay } = await import('../passthrough/run-with-relay.ts');
-    return runWithRelay(ctx, { flags, persist: false, lease: ctx.pid, resolve }, program, o.command.slice(1), o.command[0]);
+    return runWithRelay(ctx, { flags, persist: false, lease: ctx.pid, resolve, kubectlCacheDir: kubectlCacheDir(ctx.env, ctx.home) }, program, o.command.slice(1), o.command[0]);
   }
   // A relay that outlives this run needs a relay process: POSIX only (see runWithRelay).
   if (ctx.uid < 0) throw new SockError('E_RELAY', 'kubectl sock env without a program needs a relay process, which this platform cannot run; use kubectl sock env -- COMMAND');
-  const relay = await relayForRun(ctx, { flags, persist: true, resolve });
+  const relay = await relayForRun(ctx, { flags, persist: true, resolve, kubectlCacheDir: kubectlCacheDir(ctx.env, ctx.home) });
   const { config, via } = await resolve();
   const previous = ctx.env['KUBECONFIG'];
   ctx.streams.out.write(lines.exportLines(shell, {

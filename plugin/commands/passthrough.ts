@@ -54,8 +54,9 @@ function namespaceOf(args: readonly string[]): string | undefined {
  */
 export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<number> {
   const f = newFactory(ctx, o.invocation);
-  const [{ findRealKubectl }, { runWithRelay }, { mayWorkOffline }] = await Promise.all([
+  const [{ findRealKubectl }, { runWithRelay }, { mayWorkOffline }, { kubectlCacheDir }] = await Promise.all([
     import('../passthrough/kubectl-path.ts'), import('../passthrough/run-with-relay.ts'), import('../passthrough/reachable.ts'),
+    import('../shared-relay/discovery-link.ts'),
   ]);
   const kubectl = findRealKubectl(ctx.env, ctx.execPath, ctx.cwd);
   const offline = mayWorkOffline(o.args);
@@ -66,6 +67,7 @@ export async function runPassthrough(ctx: Ctx, o: PassthroughOptions): Promise<n
       // resolve below then says why, in the words every native command uses.
       probe: !offline,
       resolve: () => resolveChecked(ctx, f, offline),
+      kubectlCacheDir: kubectlCacheDir(ctx.env, ctx.home, o.args),
     }, kubectl, o.args, KUBECTL_ARGV0);
   } catch (err) {
     if (!(err instanceof RunKubectlAlone)) throw err;

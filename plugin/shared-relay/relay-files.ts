@@ -19,6 +19,8 @@ export interface RelayInfo {
   address: string;
   /** The upstream, as kubectl-sock names it in messages. */
   server: string;
+  /** The upstream's discovery cache folder name (discoveryCacheKey): kubectl's folder for the relay links there. */
+  discovery?: string;
   /** The context of the run that started it. */
   context: string;
   /** Started by `env`: lives until stopped. Otherwise it ends after idleMs with no client. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Ctx } from '../context.ts';
 import { SockError } from '../errors.ts';
 import type { RestConfig } from '../kube/clientcmd/client-config.ts';
+import { discoveryCacheKey } from '../kube/discovery/discovery.ts';
 import { selfSignedCertificate } from '../passthrough/self-signed.ts';
 import type { DaemonInput } from './daemon.ts';
 import {
@@ -43,7 +44,8 @@ export async function startRelayProcess(ctx: Ctx, s: StartInput): Promise<{ kube
   const aside = join(s.dir, `control.${randomBytes(6).toString('hex')}.sock`);
   const control = await listen(createServer(), aside);
   const info: RelayInfo = {
-    name: s.name, pid: 0, address: `127.0.0.1:${port}`, server: s.config.address.display, context: s.config.contextName,
+    name: s.name, pid: 0, address: `127.0.0.1:${port}`, server: s.config.address.display,
+    discovery: discoveryCacheKey(s.config.address), context: s.config.contextName,
     persist: s.persist, idleMs, started: ctx.now().toISOString(), notAfter: ctx.now().getTime() + certValidityMs, build: s.build,
   };
   try {

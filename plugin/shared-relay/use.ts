@@ -6,6 +6,7 @@ import { BUILD } from './build.ts';
 import { askRelay, expiring } from './control.ts';
 import type { RelayHandle, RelayUse } from './launch.ts';
 import { recall, remember, runInputs } from './recent.ts';
+import { linkDiscoveryCache } from './discovery-link.ts';
 import { CONTROL_SOCKET } from './relay-files.ts';
 import { stateRoot } from './state-dir.ts';
 
@@ -18,6 +19,8 @@ export interface RunRelay {
   probe?: boolean;
   /** Resolves the config (kubeconfig, flags) when the recent relay cannot be used. */
   resolve(): Promise<Omit<RelayUse, 'persist' | 'lease'>>;
+  /** The cache folder of the kubectl that will use the relay (discovery-link.ts), if it is known. */
+  kubectlCacheDir?: string;
 }
 
 /**
@@ -32,10 +35,14 @@ export async function relayForRun(ctx: Ctx, r: RunRelay): Promise<RelayHandle> {
   const hit = inputs === undefined ? undefined : recall(root, inputs);
   if (hit) {
     const reply = await askRelay(join(hit.dir, CONTROL_SOCKET), { op: 'hello', persist: r.persist || undefined, lease: r.lease, probe: r.probe || undefined });
-    if (reply?.ok && reply.upstream !== 'down' && !expiring(ctx.now(), reply.info) && existsSync(hit.kubeconfig)) return { kubeconfig: hit.kubeconfig, info: reply.info };
+    if (reply?.ok && reply.upstream !== 'down' && !expiring(ctx.now(), reply.info) && existsSync(hit.kubeconfig)) {
+      if (r.kubectlCacheDir) linkDiscoveryCache(r.kubectlCacheDir, reply.info);
+      return { kubeconfig: hit.kubeconfig, info: reply.info };
+    }
   }
   const { useRelay } = await import('./launch.ts');
   const handle = await useRelay(ctx, { ...(await r.resolve()), persist: r.persist, lease: r.lease });
   if (inputs !== undefined) await remember(root, { inputs, dir: dirname(handle.kubeconfig), kubeconfig: handle.kubeconfig });
+  if (r.kubectlCacheDir) linkDiscoveryCache(r.kubectlCacheDir, handle.info);
   return handle;
 }

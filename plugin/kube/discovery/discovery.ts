@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonSyntaxError } from '../../errors.ts';
 import type { ServerAddress } from '../../transport/address.ts';
 import type { KubeClient } from '../rest/client.ts';
+import { clearKubectlCache, kubectlCacheTime, mtimeMs, readKubectlCache } from './kubectl-disk-cache.ts';
+import { legacyResources, legacyVersions, type LegacyResourceList } from './legacy-discovery.ts';
 
 /** One resource type the server serves, in one group version. */
 export interface ApiResource {
@@ -35,21 +37,25 @@ export const DISCOVERY_TTL_MS = 6 * 60 * 60 * 1000;
 const CACHE_FILE = 'kubectl-sock-discovery.json';
 const CACHE_FORMAT = 1;
 
-/**
- * The cache folder for a server: kubectl's own keying for http(s) hosts
- * (computeDiscoverCacheDir: scheme stripped, `[^(\w/.)]` → `_`), so an https
- * server shares kubectl's folder (our file sits beside kubectl's, which we
- * never touch); a socket gets a flat name plus a hash, so two paths that
- * sanitise alike never share a cache.
- */
+/** The cache folder for a server: <cacheDir>/discovery/<discoveryCacheKey>. */
 export function discoveryCacheDir(cacheDir: string, address: ServerAddress): string {
+  return join(cacheDir, 'discovery', discoveryCacheKey(address));
+}
+
+/**
+ * A server's folder name under <cacheDir>/discovery: kubectl's own keying for
+ * http(s) hosts (computeDiscoverCacheDir: scheme stripped, `[^(\w/.)]` → `_`),
+ * so an https server shares kubectl's folder and cache (kubectl-disk-cache.ts);
+ * a socket gets a flat name plus a hash, so two paths that sanitise alike never
+ * share a cache. The shared relay links its own 127.0.0.1_PORT folder here.
+ */
+export function discoveryCacheKey(address: ServerAddress): string {
   if (address.transport === 'unix') {
     const hash = fnv1a64(address.display);
     const safe = address.socketPath.replace(/[^\w.]/g, '_').slice(-80);
-    return join(cacheDir, 'discovery', `${address.tls ? 'https+unix' : 'unix'}${safe}_${hash}`);
+    return `${address.tls ? 'https+unix' : 'unix'}${safe}_${hash}`;
   }
-  const host = `${address.authority}${address.basePath}`;
-  return join(cacheDir, 'discovery', host.replace(/[^(\w/.)]/g, '_'));
+  return `${address.authority}${address.basePath}`.replace(/[^(\w/.)]/g, '_');
 }
 
 /**
@@ -72,7 +78,14 @@ export interface DiscoveryOptions {
   fresh?: boolean;
 }
 
-/** Reads discovery from the cache when it is younger than 6 h, else from the server (and caches it). */
+/**
+ * Discovery as kubectl's one cache gives it, though two programs keep it in
+ * one folder: kubectl's files when kubectl wrote them after ours (it fetched
+ * since: a passed-through verb, or kubectl itself on an https server), else
+ * ours while younger than 6 h, else the server's (and then kubectl's files
+ * go, so the next kubectl fetches too rather than trust what may be stale).
+ * The warm path costs one stat beyond reading our file.
+ */
 export async function discover(opts: DiscoveryOptions): Promise<Discovery & { fromCache: boolean }> {
   const dir = opts.cacheDir ? discoveryCacheDir(opts.cacheDir, opts.client.config.address) : undefined;
   if (dir && !opts.fresh) {
@@ -80,23 +93,33 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery & { fr
     if (cached) return { ...cached, fromCache: true };
   }
   const fetched = await fetchDiscovery(opts.client);
-  if (dir) writeCache(dir, fetched);
+  if (dir) {
+    writeCache(dir, fetched);
+    clearKubectlCache(dir);
+  }
   return { ...fetched, fromCache: false };
 }
 
 /** Whether discovery for this server is cached and younger than 6 h (kubectl would not ask the server for it). */
 export function discoveryCached(cacheDir: string, address: ServerAddress, now: Date): boolean {
-  try {
-    return now.getTime() - statSync(join(discoveryCacheDir(cacheDir, address), CACHE_FILE)).mtimeMs <= DISCOVERY_TTL_MS;
-  } catch {
-    return false;
-  }
+  const dir = discoveryCacheDir(cacheDir, address);
+  const newest = Math.max(mtimeMs(join(dir, CACHE_FILE)) ?? -Infinity, kubectlCacheTime(dir) ?? -Infinity);
+  return now.getTime() - newest <= DISCOVERY_TTL_MS;
 }
 
 function readCache(dir: string, now: Date): Discovery | undefined {
   const file = join(dir, CACHE_FILE);
+  const ours = mtimeMs(file) ?? -Infinity;
+  const kubectls = kubectlCacheTime(dir);
+  // utimes keeps a little less than the microsecond a stat shows: a millisecond either way is the same write.
+  if (kubectls !== undefined && kubectls - ours > 1) {
+    const theirs = readKubectlCache(dir, now, DISCOVERY_TTL_MS);
+    // Kept as ours with kubectl's time: it is as old as kubectl's fetch, for the 6 h and for the next comparison.
+    if (theirs) writeCache(dir, theirs, kubectls);
+    return theirs;
+  }
+  if (now.getTime() - ours > DISCOVERY_TTL_MS) return undefined;
   try {
-    if (now.getTime() - statSync(file).mtimeMs > DISCOVERY_TTL_MS) return undefined;
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { format?: number; resources?: ApiResource[] };
     return doc.format === CACHE_FORMAT && Array.isArray(doc.resources) ? { resources: doc.resources } : undefined;
   } catch {
@@ -105,11 +128,12 @@ function readCache(dir: string, now: Date): Discovery | undefined {
 }
 
 /** Writes atomically (temp file, then rename) so a concurrent reader never sees half a file; a failure only costs speed. */
-function writeCache(dir: string, d: Discovery): void {
+function writeCache(dir: string, d: Discovery, atMs?: number): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o750 });
     const tmp = join(dir, `.${CACHE_FILE}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`);
     writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, resources: d.resources }), { mode: 0o640 });
+    if (atMs !== undefined) utimesSync(tmp, atMs / 1000, atMs / 1000);
     renameSync(tmp, join(dir, CACHE_FILE));
   } catch {
     // kubectl, too, carries on without its cache when it cannot write it.
@@ -168,47 +192,12 @@ function fromAggregated(doc: Record<string, unknown>): ApiResource[] {
   return out;
 }
 
-interface LegacyResource {
-  name: string;
-  singularName?: string;
-  namespaced?: boolean;
-  kind: string;
-  verbs?: string[];
-  shortNames?: string[];
-  categories?: string[];
-}
-
 async function fromLegacy(client: KubeClient, doc: Record<string, unknown>): Promise<ApiResource[]> {
-  const versions: { group: string; version: string; preferred: boolean }[] = [];
-  if (doc['kind'] === 'APIVersions') {
-    for (const v of (doc['versions'] ?? []) as string[]) versions.push({ group: '', version: v, preferred: versions.length === 0 });
-  } else {
-    const groups = (doc['groups'] ?? []) as { name: string; versions?: { version: string }[]; preferredVersion?: { version: string } }[];
-    for (const g of groups) {
-      const preferred = g.preferredVersion?.version ?? g.versions?.[0]?.version;
-      for (const v of g.versions ?? []) versions.push({ group: g.name, version: v.version, preferred: v.version === preferred });
-    }
-  }
+  const versions = legacyVersions(doc);
   const lists = await Promise.all(
     versions.map((gv) =>
-      client.json<{ resources?: LegacyResource[] }>({ path: gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`, query: { timeout: '32s' }, rawErrors: true }),
+      client.json<LegacyResourceList>({ path: gv.group ? `/apis/${gv.group}/${gv.version}` : `/api/${gv.version}`, query: { timeout: '32s' }, rawErrors: true }),
     ),
   );
-  return lists.flatMap((list, i) => {
-    const gv = versions[i] as (typeof versions)[number];
-    return (list.resources ?? [])
-      .filter((r) => !r.name.includes('/'))
-      .map((r) => ({
-        group: gv.group,
-        version: gv.version,
-        resource: r.name,
-        singular: r.singularName || '',
-        kind: r.kind,
-        namespaced: Boolean(r.namespaced),
-        shortNames: r.shortNames ?? [],
-        categories: r.categories ?? [],
-        verbs: r.verbs ?? [],
-        preferred: gv.preferred,
-      }));
-  });
+  return legacyResources(versions, lists);
 }
