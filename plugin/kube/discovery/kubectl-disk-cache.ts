@@ -44,14 +44,19 @@ export function readKubectlCache(dir: string, now: Date, ttlMs: number): Discove
   };
   const groups = read(join(dir, GROUPS_FILE));
   if (groups?.['kind'] !== 'APIGroupList') return undefined;
-  const versions = legacyVersions(groups);
-  const lists: LegacyResourceList[] = [];
-  for (const gv of versions) {
-    const list = read(join(dir, groupVersionPath(gv), RESOURCES_FILE));
-    if (list?.['kind'] !== 'APIResourceList') return undefined;
-    lists.push(list as LegacyResourceList);
+  try {
+    const versions = legacyVersions(groups);
+    const lists: LegacyResourceList[] = [];
+    for (const gv of versions) {
+      const list = read(join(dir, groupVersionPath(gv), RESOURCES_FILE));
+      if (list?.['kind'] !== 'APIResourceList') return undefined;
+      lists.push(list as LegacyResourceList);
+    }
+    return versions.length > 0 ? { resources: legacyResources(versions, lists) } : undefined;
+  } catch {
+    // JSON of another shape (groups not a list, …): kubectl's decoder refuses it and kubectl fetches.
+    return undefined;
   }
-  return versions.length > 0 ? { resources: legacyResources(versions, lists) } : undefined;
 }
 
 /**
