@@ -27,7 +27,7 @@ export async function kubectlOnFakeServer(dir: string): Promise<KubectlOnFakeSer
   };
 }
 
-/** Every servergroups.json under `root`, the place kubectl's discovery cache for a server starts. */
+/** Every servergroups.json under `root` (through links too): where kubectl's discovery cache for a server starts. */
 export function serverGroupsFiles(root: string): string[] {
   return (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
     .filter((p) => p === 'servergroups.json' || p.endsWith('/servergroups.json'))

@@ -109,7 +109,8 @@ test('readKubectlCache :: a file that does not decode as kubectl wrote it: asks 
   const broken: [string, (text: string) => string][] = [
     ['servergroups.json', (t) => t.slice(0, t.length >> 1)],
     ['apps/v1/serverresources.json', (t) => t.slice(0, t.length >> 1)],
-    ['servergroups.json', (t) => t.replace('"APIGroupList"', '"APIVersions"')],
+    ['servergroups.json', (t) => t.replace('"APIGroupList"', '"Status"')],
+    ['servergroups.json', (t) => t.replace('"kind":"APIGroupList",', '')],
     ['v1/serverresources.json', (t) => t.replace('"APIResourceList"', '"Status"')],
     ['servergroups.json', () => 'null'],
     // Valid JSON of the wrong shape: Go's decoder refuses it as it refuses a torn file.
@@ -121,7 +122,9 @@ test('readKubectlCache :: a file that does not decode as kubectl wrote it: asks 
   for (const [file, spoil] of broken) {
     const dir = kubectlFolder();
     const at = Date.now() / 1000;
-    writeFileSync(join(dir, file), spoil(readFileSync(join(dir, file), 'utf8')));
+    const text = readFileSync(join(dir, file), 'utf8');
+    assert.is.not(spoil(text), text, 'the file changed');
+    writeFileSync(join(dir, file), spoil(text));
     utimesSync(join(dir, file), at, at);
     let got: Discovery | undefined;
     try {
