@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 
 /** Verbose logging as kubectl's -v=N (klog): lines go to stderr only at or below the chosen level. */
 export interface Klog {
@@ -10,7 +9,7 @@ export interface Klog {
 }
 
 /** A klog header: `I1123 17:32:28.939447    5031 source] message`. */
-export function newKlog(level: number, out: Writable, now: () => Date, pid: number): Klog {
+export function newKlog(level: number, out: { write(line: string): unknown }, now: () => Date, pid: number): Klog {
   const write = (severity: 'I' | 'E', source: string, message: string): void => {
     const d = now();
     const p2 = (n: number) => String(n).padStart(2, '0');

@@ -6,6 +6,18 @@ import type { Ctx } from './context.ts';
  * The process boundary: the only module that touches `process`. Everything
  * else gets a Ctx, so every command runs in-process in tests.
  */
+let onStdoutError: ((err: NodeJS.ErrnoException) => void) | undefined;
+let stdoutReady = false;
+
+/** process.stdout, with the EPIPE handler on it from its first use. */
+function stdout(): NodeJS.WriteStream {
+  if (!stdoutReady && onStdoutError) {
+    stdoutReady = true;
+    process.stdout.on('error', onStdoutError);
+  }
+  return process.stdout;
+}
+
 function nodeCtx(signal: AbortSignal): Ctx {
   return {
     // process.stdin and node:child_process cost milliseconds to set up; most commands never touch them.
@@ -13,8 +25,13 @@ function nodeCtx(signal: AbortSignal): Ctx {
       get in() {
         return process.stdin;
       },
-      out: process.stdout,
-      errOut: process.stderr,
+      // Made on first use, as Node makes them: a passed-through verb never writes here itself.
+      get out() {
+        return stdout();
+      },
+      get errOut() {
+        return process.stderr;
+      },
       get stdinIsTTY() {
         return process.getBuiltinModule('node:tty').isatty(0);
       },
@@ -64,13 +81,13 @@ function main(): void {
   }
   // A closed stdout (`| head`) ends the command quietly, as kubectl, which dies of SIGPIPE
   // there: a shell sees 141 (128 + SIGPIPE), and `set -o pipefail` scripts notice.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  onStdoutError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') {
       controller.abort();
       process.exitCode = 141;
       process.exit();
     }
-  });
+  };
   run(process.argv.slice(2), nodeCtx(controller.signal)).then((code) => {
     process.exitCode = code;
   });

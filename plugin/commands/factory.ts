@@ -49,7 +49,8 @@ export interface FactoryOptions {
 }
 
 export function newFactory(ctx: Ctx, inv: Invocation, opts: FactoryOptions = {}): Factory {
-  const klog = newKlog(flagInt(inv, 'v', 0), ctx.streams.errOut, () => ctx.now(), ctx.pid);
+  // stderr is made when a line is written: a passed-through verb never writes one itself.
+  const klog = newKlog(flagInt(inv, 'v', 0), { write: (line: string) => ctx.streams.errOut.write(line) }, () => ctx.now(), ctx.pid);
   const kubeFlags = kubeFlagsOf(inv);
   let config: Promise<RestConfig> | undefined;
   let client: Promise<KubeClient> | undefined;

@@ -2,13 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The files in one relay's folder (<state root>/<relay name>/, 0700). */
-export const CONTROL_SOCKET = 'control.sock';
-export const INFO_FILE = 'relay.json';
-export const LOG_FILE = 'relay.log';
-/** The last port the relay listened on; kept after it ends, so the next one may take the same. */
-export const PORT_FILE = 'port';
-export const START_LOCK = 'start.lock';
+import { INFO_FILE } from './relay-file-names.ts';
+
+export { CONTROL_SOCKET, INFO_FILE, LOG_FILE, PORT_FILE, START_LOCK } from './relay-file-names.ts';
 const KUBECONFIG_PREFIX = 'kubeconfig-';
 
 /** What `relay list` shows of a relay, and what its clients check. Nothing secret: the token stays in the kubeconfigs. */

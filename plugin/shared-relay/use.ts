@@ -7,7 +7,7 @@ import { askRelay, expiring } from './control.ts';
 import type { RelayHandle, RelayUse } from './launch.ts';
 import { recall, remember, runInputs } from './recent.ts';
 import { linkDiscoveryCache } from './discovery-link.ts';
-import { CONTROL_SOCKET } from './relay-files.ts';
+import { CONTROL_SOCKET } from './relay-file-names.ts';
 import { stateRoot } from './state-dir.ts';
 
 export interface RunRelay {

@@ -1,6 +1,5 @@
 import type { Ctx } from '../../context.ts';
 import { SockError } from '../../errors.ts';
-import { decodeCredential } from './exec-credential-decode.ts';
 import type { Cluster, ExecConfig } from './kubeconfig-types.ts';
 
 /** What an exec plugin returned: a token or a client certificate pair. */
@@ -104,6 +103,8 @@ function spawnFailure(exec: ExecConfig, err: NodeJS.ErrnoException): string {
 /** client-go's decode and checks (exec-credential-decode.ts), as an ExecPluginError. */
 async function decode(stdout: string, apiVersion: string): Promise<ExecCredential> {
   try {
+    // Loaded when a plugin has run: its node:crypto costs every other command's start-up several ms.
+    const { decodeCredential } = await import('./exec-credential-decode.ts');
     const c = await decodeCredential(stdout, apiVersion);
     return {
       ...(c.token ? { token: c.token } : {}),
