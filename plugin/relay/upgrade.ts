@@ -131,6 +131,9 @@ class UpgradeRelay implements Dispatcher.DispatchHandler {
   }
 }
 
+/** How long a tunnel's surviving side may take to flush its end before it is closed. */
+const FLUSH_GRACE_MS = 1000;
+
 /**
  * Joins two connections. Bytes are piped unchanged; when one side has
  * closed, the other is ended once what it was sent has been flushed, then
@@ -146,6 +149,11 @@ export function tunnel(client: Duplex, upstream: Duplex, countDown: (n: number) 
     if (!other.destroyed) {
       other.end();
       other.once('finish', () => other.destroy());
+      // A peer that no longer reads (kubectl gone after an exec was cut) never lets the end flush:
+      // the connection is closed anyway, as Go's proxy closes both, and no longer counted as open.
+      const late = setTimeout(() => other.destroy(), FLUSH_GRACE_MS);
+      late.unref();
+      other.once('close', () => clearTimeout(late));
     }
     if (++closed === 2) onClose();
   };

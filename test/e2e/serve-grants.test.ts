@@ -12,7 +12,8 @@ import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserve
 import { closedWithin, holdAll } from '../helpers/held-connections.ts';
 import { kc, tempDir } from '../helpers/kubeconfig-builder.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BINARY, KUBECTL, cleanEnv, startBackground, type RunResult } from '../helpers/processes.ts';
+import { BINARY, KUBECTL, cleanEnv, startBackground, testRuntimeDir, type RunResult } from '../helpers/processes.ts';
+import { eventually, relayProcesses } from '../helpers/relays.ts';
 import { NOBODY, runAs, socketsDir, startServe, writeServeConfig, type Serve } from '../helpers/serve.ts';
 import { call } from '../unit/relay/relay-harness.ts';
 
@@ -167,6 +168,9 @@ test('revoke :: real kubectl exec and port-forward through the socket end when i
   assert.ok((pfEnd as number) - t0 < 5000, `port-forward ended ${(pfEnd as number) - t0} ms after the revoke`);
   assert.is.not(exec.exitCode, 0);
   assert.is.not(pf.child.exitCode, 0);
+  // The shared relay they went through counts no connection once both ended, so it ends when idle (5 s here):
+  // a cut exec tunnel used to stay counted, and the relay lived on after its state folder was gone.
+  await eventually('the shared relay to end by itself', () => relayProcesses(testRuntimeDir()).length === 0, 15_000);
 });
 
 test('control :: another local user is refused by the control socket\'s folder: no grant, revoke or list', async () => {
