@@ -13,8 +13,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
-import { KUBECTL, kubectl, sock, startKubectlProxy, type Background, type RunResult } from '../helpers/processes.ts';
+import type { ControlPlane } from '../helpers/control-plane.ts';
+import { startProxiedControlPlane, type ProxiedControlPlane } from '../helpers/proxied-control-plane.ts';
+import { KUBECTL, kubectl, sock, type Background, type RunResult } from '../helpers/processes.ts';
 
 const NS = 'one-cache';
 const GROUP = 'one-cache.example';
@@ -22,12 +23,13 @@ const CRD = `sprockets.${GROUP}`;
 
 let cp: ControlPlane;
 let proxy: Background & { address: string };
+let world: ProxiedControlPlane | undefined;
 let crdFile: string;
 let sprocketFile: string;
 
 test.before(async () => {
-  cp = await startControlPlane();
-  try {
+  world = await startProxiedControlPlane(async (c) => {
+    cp = c;
     await cp.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     crdFile = join(cp.dir, 'sprocket-crd.yaml');
     writeFileSync(crdFile, JSON.stringify({
@@ -40,16 +42,12 @@ test.before(async () => {
     }));
     sprocketFile = join(cp.dir, 'sprocket.yaml');
     writeFileSync(sprocketFile, JSON.stringify({ apiVersion: `${GROUP}/v1`, kind: 'Sprocket', metadata: { name: 'teeth', labels: { app: 'web' } } }));
-    proxy = await startKubectlProxy(cp.kubeconfig, { unixSocket: join(cp.dir, 'kubectl-proxy.sock') });
-  } catch (err) {
-    await cp.stop();
-    throw err;
-  }
+  });
+  proxy = world.proxy;
 });
 
 test.after(async () => {
-  await proxy?.stop();
-  await cp?.stop();
+  await world?.stop();
 });
 
 type Runner = (args: string[]) => Promise<RunResult>;

@@ -14,9 +14,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import type { ControlPlane } from '../helpers/control-plane.ts';
+import { startProxiedControlPlane, type ProxiedControlPlane } from '../helpers/proxied-control-plane.ts';
 import { createDeployments } from '../helpers/seed-deployments.ts';
-import { KUBECTL, kubectl, sock, startKubectlProxy, type Background, type RunResult } from '../helpers/processes.ts';
+import { KUBECTL, kubectl, sock, type Background, type RunResult } from '../helpers/processes.ts';
 
 const OURS = 'pt-sock';
 const THEIRS = 'pt-oracle';
@@ -24,12 +25,13 @@ const MERGE_PATCH = 'application/merge-patch+json';
 
 let cp: ControlPlane;
 let proxy: Background & { address: string };
+let world: ProxiedControlPlane | undefined;
 let editor: string;
 let manifest: (name: string) => string;
 
 test.before(async () => {
-  cp = await startControlPlane();
-  try {
+  world = await startProxiedControlPlane(async (c) => {
+    cp = c;
     for (const ns of [OURS, THEIRS]) await cp.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await createRunningPod(cp);
     for (const ns of [OURS, THEIRS]) await createDeployments(cp, ns, [['done', 2], ['slow', 0]]);
@@ -41,16 +43,12 @@ test.before(async () => {
       writeFileSync(path, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  labels:\n    tier: web\ndata:\n  greeting: ${data}\n`);
       return path;
     };
-    proxy = await startKubectlProxy(cp.kubeconfig, { unixSocket: join(cp.dir, 'kubectl-proxy.sock') });
-  } catch (err) {
-    await cp.stop();
-    throw err;
-  }
+  });
+  proxy = world.proxy;
 });
 
 test.after(async () => {
-  await proxy?.stop();
-  await cp?.stop();
+  await world?.stop();
 });
 
 async function createRunningPod(c: ControlPlane): Promise<void> {

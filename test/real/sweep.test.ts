@@ -9,9 +9,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
+import type { ControlPlane } from '../helpers/control-plane.ts';
+import { startProxiedControlPlane, type ProxiedControlPlane } from '../helpers/proxied-control-plane.ts';
 import { tempDir } from '../helpers/kubeconfig-builder.ts';
-import { KUBECTL, kubectl, ROOT, sock, startKubectlProxy, type Background } from '../helpers/processes.ts';
+import { KUBECTL, kubectl, ROOT, sock, type Background } from '../helpers/processes.ts';
 import { nodeManifest } from '../helpers/seed-manifests.ts';
 import { createDeployments } from '../helpers/seed-deployments.ts';
 import { assertSame, sideBySide } from './first-day-fixture.ts';
@@ -22,23 +23,20 @@ const THEIRS = 'sw-oracle';
 
 let cp: ControlPlane;
 let proxy: Background & { address: string };
+let world: ProxiedControlPlane | undefined;
 let dir: string;
 
 test.before(async () => {
-  cp = await startControlPlane();
-  try {
+  world = await startProxiedControlPlane(async (c) => {
+    cp = c;
     dir = tempDir('ksock-sweep-');
     for (const twin of [OURS, THEIRS]) await makeTwin(cp, twin);
-    proxy = await startKubectlProxy(cp.kubeconfig, { unixSocket: join(dir, 'kubectl-proxy.sock') });
-  } catch (err) {
-    await cp.stop();
-    throw err;
-  }
+  });
+  proxy = world.proxy;
 });
 
 test.after(async () => {
-  await proxy?.stop();
-  await cp?.stop();
+  await world?.stop();
 });
 
 /** A namespace and a node of the twin's name; deployments `web` (not ready) and `done` (rolled out) in it. */
